@@ -1,0 +1,21 @@
+package dev.shiftlens;
+
+import java.util.Arrays;
+
+/** Command-line entry point: {@code serve} runs the server, {@code demo} loads the demo dataset. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    String command = args.length == 0 ? "serve" : args[0];
+    String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+    switch (command) {
+      case "serve" -> dev.shiftlens.platform.Server.main(rest);
+      case "demo" -> dev.shiftlens.demo.DemoCommand.main(rest);
+      default -> {
+        System.err.println("usage: java -jar shiftlens.jar serve | demo [options]");
+        System.exit(2);
+      }
+    }
+  }
+}
