@@ -1,10 +1,90 @@
 package dev.shiftlens.platform;
 
-/** Starts the HTTP server (work in progress). */
-public final class Server {
-  private Server() {}
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
-  public static void main(String[] args) {
-    throw new UnsupportedOperationException("serve is not built yet");
+/**
+ * {@code serve}: reads the configuration, prepares both databases, starts the HTTP verticles, and on
+ * SIGTERM stops accepting, finishes requests in flight, stores queued rows, then exits.
+ */
+public final class Server {
+  private static final Logger LOG = Logger.getLogger(Server.class.getName());
+
+  private final Vertx vertx;
+  private final Services services;
+  private String deployment;
+
+  private Server(Vertx vertx, Services services) {
+    this.vertx = vertx;
+    this.services = services;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Logging.configure();
+    Config config;
+    try {
+      config = Config.fromEnvironment();
+    } catch (ConfigException e) {
+      System.err.println("shiftlens: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (config.apiKeyGenerated()) {
+      System.err.println("shiftlens: SHIFTLENS_API_KEY is not set; this run's API key is " + config.apiKey());
+    }
+    Server server;
+    try {
+      server = start(config).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      System.err.println("shiftlens: could not start: " + cause.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        server.stop().toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warning("shutdown did not finish cleanly: " + e);
+      }
+    }, "shiftlens-shutdown"));
+    System.out.println("shiftlens: serving on http://" + displayHost(config.http().host()) + ":" + config.http().port());
+  }
+
+  /** Starts a server in this process (also used by the end-to-end tests). */
+  public static Future<Server> start(Config config) {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+    Services services = new Services(vertx, config);
+    Server server = new Server(vertx, services);
+    return new Migrations(vertx, config, services.clickhouse).run()
+        .compose(v -> vertx.deployVerticle(() -> new HttpApiVerticle(services),
+            new DeploymentOptions().setInstances(config.http().instances())))
+        .map(id -> {
+          server.deployment = id;
+          return server;
+        })
+        .recover(e -> vertx.close().transform(x -> Future.failedFuture(e)));
+  }
+
+  /** Graceful stop: no new connections, requests in flight answered, queued rows stored. */
+  public Future<Void> stop() {
+    LOG.info("stopping: finishing requests in flight");
+    Future<Void> undeploy = deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
+    return undeploy
+        .eventually(services::close)
+        .eventually(vertx::close)
+        .onComplete(r -> LOG.info("stopped"));
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  private static String displayHost(String host) {
+    return host.equals("0.0.0.0") ? "127.0.0.1" : host;
   }
 }

@@ -1,0 +1,55 @@
+package dev.shiftlens.ingest;
+
+import io.vertx.core.Future;
+
+/** Events go to ClickHouse through the shared {@link EventBatchWriter}; retries of stored events are skipped. */
+final class EventSink implements RowSink {
+  private static final int CHUNK_ROWS = 8192;
+  private static final int CHUNK_BYTES = 1 << 20;
+
+  private final EventBatchWriter writer;
+  private final long now = System.currentTimeMillis();
+  private final long nowSeconds = now / 1000;
+  private EventChunk chunk = new EventChunk(64 * 1024);
+  private long recognised;
+
+  EventSink(EventBatchWriter writer) {
+    this.writer = writer;
+  }
+
+  @Override
+  public void add(RawRow row) throws RowException {
+    EventRow event = EventRow.from(row, now);
+    EventKey key = event.key();
+    if (writer.recentKeys().contains(key.hi(), key.lo())) {
+      recognised++;
+      return;
+    }
+    chunk.add(event, key, nowSeconds);
+  }
+
+  @Override
+  public boolean chunkFull() {
+    return chunk.rows() >= CHUNK_ROWS || chunk.byteSize() >= CHUNK_BYTES;
+  }
+
+  @Override
+  public Future<Counts> submit() {
+    EventChunk full = chunk;
+    long dup = recognised;
+    chunk = new EventChunk(Math.min(CHUNK_BYTES + 4096, Math.max(64 * 1024, full.byteSize() + 4096)));
+    recognised = 0;
+    if (full.rows() == 0) return Future.succeededFuture(new Counts(0, dup));
+    return writer.submit(full).map(v -> new Counts(full.rows(), dup));
+  }
+
+  @Override
+  public int maxOutstanding() {
+    return 4;
+  }
+
+  @Override
+  public Future<Void> room() {
+    return writer.awaitRoom();
+  }
+}

@@ -1,0 +1,84 @@
+package dev.shiftlens.ingest;
+
+import dev.shiftlens.contact.ContactRepository;
+import dev.shiftlens.platform.ApiException;
+import dev.shiftlens.platform.Config;
+import dev.shiftlens.send.SendRepository;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/** {@code POST /v1/contacts}, {@code /v1/events} and {@code /v1/sends}: many rows per body, streamed. */
+public final class IngestApi {
+  private static final Set<String> NDJSON = Set.of("application/x-ndjson", "application/ndjson", "application/jsonl",
+      "application/x-jsonlines", "application/jsonlines");
+  private static final Set<String> ENCODINGS = Set.of("gzip", "x-gzip", "deflate", "identity");
+
+  private final Config.Http http;
+  private final Config.Windows windows;
+  private final EventBatchWriter events;
+  private final ContactRepository contacts;
+  private final SendRepository sends;
+
+  public IngestApi(Config config, EventBatchWriter events, ContactRepository contacts, SendRepository sends) {
+    this.http = config.http();
+    this.windows = config.windows();
+    this.events = events;
+    this.contacts = contacts;
+    this.sends = sends;
+  }
+
+  public void postEvents(RoutingContext ctx) {
+    ingest(ctx, () -> new EventSink(events));
+  }
+
+  public void postContacts(RoutingContext ctx) {
+    ingest(ctx, () -> new ContactSink(contacts));
+  }
+
+  public void postSends(RoutingContext ctx) {
+    ingest(ctx, () -> new SendSink(sends, windows));
+  }
+
+  private void ingest(RoutingContext ctx, Supplier<RowSink> sink) {
+    String encoding = ctx.request().getHeader("Content-Encoding");
+    if (encoding != null && !ENCODINGS.contains(encoding.strip().toLowerCase(Locale.ROOT))) {
+      throw new ApiException(415, "Unsupported Media Type", "Content-Encoding '" + encoding + "' is not supported; use gzip or none");
+    }
+    String type = mediaType(ctx.request().getHeader("Content-Type"));
+    RecordSplitter splitter;
+    RowReader reader;
+    int maxRow = http.maxRowBytes();
+    if (type.equals("application/json")) {
+      splitter = RecordSplitter.jsonArray(maxRow);
+      reader = RowReader.json();
+    } else if (NDJSON.contains(type)) {
+      splitter = RecordSplitter.ndjson(maxRow);
+      reader = RowReader.json();
+    } else if (type.equals("text/csv")) {
+      splitter = RecordSplitter.csv(maxRow);
+      reader = RowReader.csv();
+    } else {
+      throw new ApiException(415, "Unsupported Media Type", (type.isEmpty() ? "no Content-Type" : "Content-Type '" + type + "' is not supported")
+          + "; use application/json (an array of objects), application/x-ndjson or text/csv");
+    }
+    String length = ctx.request().getHeader("Content-Length");
+    if (length != null && encoding == null) {
+      try {
+        if (Long.parseLong(length.strip()) > http.maxBodyBytes()) {
+          throw new ApiException(413, "Content Too Large", "the body exceeds " + http.maxBodyBytes() + " bytes; split it into smaller bodies");
+        }
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest("Content-Length is not a number");
+      }
+    }
+    new IngestRequest(ctx.request(), splitter, reader, sink.get(), http.maxBodyBytes(), maxRow).start();
+  }
+
+  private static String mediaType(String header) {
+    if (header == null) return "";
+    int semi = header.indexOf(';');
+    return (semi < 0 ? header : header.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,191 @@
+package dev.shiftlens.ingest;
+
+import dev.shiftlens.platform.ApiException;
+import dev.shiftlens.platform.Problems;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One ingestion request, streamed: bytes are cut into records as they arrive, each record is read and
+ * validated, valid rows go to the sink in chunks, and the request is paused while its chunks wait for
+ * storage (so a 200 MB body never sits in memory). The answer is sent once every chunk is stored.
+ * Runs on the request's event loop.
+ */
+final class IngestRequest implements RecordSplitter.Sink {
+  static final int MAX_LISTED_REJECTIONS = 10_000;
+
+  private final HttpServerRequest request;
+  private final RecordSplitter splitter;
+  private final RowReader reader;
+  private final RowSink sink;
+  private final long maxBodyBytes;
+  private final int maxRowBytes;
+  private final RawRow row = new RawRow();
+
+  private long bodyBytes;
+  private int rowIndex;
+  private long accepted;
+  private long duplicates;
+  private long rejectedCount;
+  private final JsonArray rejected = new JsonArray();
+  private int outstanding;
+  private boolean waitingForRoom;
+  private boolean paused;
+  private boolean ended;
+  private boolean done;
+  private ApiException failure;
+
+  IngestRequest(HttpServerRequest request, RecordSplitter splitter, RowReader reader, RowSink sink, long maxBodyBytes, int maxRowBytes) {
+    this.request = request;
+    this.splitter = splitter;
+    this.reader = reader;
+    this.sink = sink;
+    this.maxBodyBytes = maxBodyBytes;
+    this.maxRowBytes = maxRowBytes;
+  }
+
+  void start() {
+    request.handler(this::onData);
+    request.endHandler(v -> onEnd());
+    request.exceptionHandler(e -> done = true); // the client went away: nothing to answer
+    request.resume();
+  }
+
+  private void onData(Buffer buffer) {
+    if (done || failure != null) return; // reading on only to reach the end of the body
+    bodyBytes += buffer.length();
+    if (bodyBytes > maxBodyBytes) {
+      tooLarge();
+      return;
+    }
+    byte[] bytes = buffer.getBytes();
+    try {
+      splitter.feed(bytes, 0, bytes.length, this);
+    } catch (MalformedBodyException e) {
+      fail(malformed(e.getMessage()));
+    }
+  }
+
+  private void onEnd() {
+    if (done) return;
+    ended = true;
+    if (failure == null) {
+      try {
+        splitter.finish(this);
+        submitChunk();
+      } catch (MalformedBodyException e) {
+        fail(malformed(e.getMessage()));
+      }
+    }
+    maybeAnswer();
+  }
+
+  @Override
+  public void record(byte[] bytes, int offset, int length) throws MalformedBodyException {
+    if (failure != null) return;
+    if (reader.consumeHeader(bytes, offset, length)) return;
+    try {
+      reader.read(bytes, offset, length, row);
+      sink.add(row);
+    } catch (RowException e) {
+      reject(e.field(), e.getMessage());
+    }
+    rowIndex++;
+    if (sink.chunkFull()) submitChunk();
+  }
+
+  @Override
+  public void oversized() {
+    reject(null, "row is larger than " + maxRowBytes + " bytes");
+    rowIndex++;
+  }
+
+  private void reject(String field, String error) {
+    rejectedCount++;
+    if (rejected.size() < MAX_LISTED_REJECTIONS) {
+      rejected.add(new JsonObject().put("row", rowIndex).put("field", field).put("error", error));
+    }
+  }
+
+  private void submitChunk() {
+    outstanding++;
+    sink.submit().onComplete(result -> {
+      outstanding--;
+      if (result.succeeded()) {
+        accepted += result.result().accepted();
+        duplicates += result.result().duplicates();
+      } else {
+        fail(result.cause() instanceof ApiException api ? api
+            : ApiException.unavailable("rows could not be stored: " + result.cause().getMessage(), 5));
+      }
+      flow();
+      maybeAnswer();
+    });
+    if (!waitingForRoom) {
+      var room = sink.room();
+      if (!room.isComplete()) {
+        waitingForRoom = true;
+        room.onComplete(r -> {
+          waitingForRoom = false;
+          if (r.failed()) fail(r.cause() instanceof ApiException api ? api : ApiException.unavailable(r.cause().getMessage(), 5));
+          flow();
+        });
+      } else if (room.failed()) {
+        fail(room.cause() instanceof ApiException api ? api : ApiException.unavailable(room.cause().getMessage(), 5));
+      }
+    }
+    flow();
+  }
+
+  /** Pauses the body while chunks wait for storage, resumes when they are stored. */
+  private void flow() {
+    boolean hold = failure == null && (outstanding >= sink.maxOutstanding() || waitingForRoom);
+    if (hold && !paused && !ended) {
+      paused = true;
+      request.pause();
+    } else if (!hold && paused) {
+      paused = false;
+      request.resume();
+    }
+  }
+
+  private void fail(ApiException problem) {
+    if (failure == null) failure = problem;
+    flow();
+  }
+
+  private ApiException malformed(String detail) {
+    return new ApiException(400, "Bad Request", detail, new JsonObject()
+        .put("note", "rows before the error that are counted as accepted were stored; resending the corrected body is safe"));
+  }
+
+  private JsonObject counts() {
+    JsonObject body = new JsonObject().put("accepted", accepted).put("duplicates", duplicates).put("rejected", rejected);
+    if (rejectedCount > rejected.size()) body.put("rejected_count", rejectedCount);
+    return body;
+  }
+
+  private void maybeAnswer() {
+    if (done || !ended || outstanding > 0) return;
+    done = true;
+    if (failure != null) {
+      // what was stored before the failure, so that the client knows; a retry of the whole body is safe
+      if (failure.extra() != null) failure.extra().mergeIn(counts());
+      Problems.write(request.response(), failure, request.path());
+    } else {
+      request.response().putHeader("Content-Type", "application/json").end(counts().encode());
+    }
+  }
+
+  private void tooLarge() {
+    done = true;
+    request.pause();
+    ApiException problem = new ApiException(413, "Content Too Large",
+        "the body exceeds " + maxBodyBytes + " bytes (after decompression); split it into smaller bodies", counts());
+    request.response().putHeader("Connection", "close");
+    request.response().endHandler(v -> request.connection().close());
+    Problems.write(request.response(), problem, request.path());
+  }
+}

@@ -1,0 +1,49 @@
+package dev.shiftlens.platform;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A failure that becomes an {@code application/problem+json} response. Handlers fail their
+ * routing context with one of these; {@link Problems} writes it.
+ */
+public class ApiException extends RuntimeException {
+  private final int status;
+  private final String title;
+  private final JsonObject extra;
+
+  public ApiException(int status, String title, String detail) {
+    this(status, title, detail, null);
+  }
+
+  public ApiException(int status, String title, String detail, JsonObject extra) {
+    super(detail);
+    this.status = status;
+    this.title = title;
+    this.extra = extra;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  public JsonObject extra() {
+    return extra;
+  }
+
+  public static ApiException badRequest(String detail) {
+    return new ApiException(400, "Bad Request", detail);
+  }
+
+  public static ApiException notFound(String detail) {
+    return new ApiException(404, "Not Found", detail);
+  }
+
+  /** The stores could not take the data now; the client should retry after {@code retryAfterSeconds}. */
+  public static ApiException unavailable(String detail, int retryAfterSeconds) {
+    return new ApiException(503, "Service Unavailable", detail, new JsonObject().put("retry_after", retryAfterSeconds));
+  }
+}

@@ -1,0 +1,132 @@
+package dev.shiftlens.platform;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import ru.yandex.clickhouse.ClickHouseDataSource;
+import ru.yandex.clickhouse.ClickHouseStatement;
+import ru.yandex.clickhouse.domain.ClickHouseFormat;
+
+/**
+ * Every call to ClickHouse goes through this class, so that the JDBC driver can be replaced in one
+ * place. JDBC blocks: the {@code *Blocking} methods must run on a worker thread, and the others
+ * run them on the dedicated {@code clickhouse} worker pool and return futures.
+ */
+public final class ClickHouse implements AutoCloseable {
+  private final ClickHouseDataSource dataSource;
+  private final WorkerExecutor workers;
+  private final String database;
+  private volatile Connection connection;
+
+  public ClickHouse(Vertx vertx, Config.ClickHouse config) {
+    this.database = config.database();
+    this.dataSource = new ClickHouseDataSource(config.jdbcUrl(config.database()));
+    this.workers = vertx.createSharedWorkerExecutor("clickhouse", config.workerThreads());
+  }
+
+  public String database() {
+    return database;
+  }
+
+  /** Runs blocking work on the ClickHouse pool, unordered so that calls run in parallel. */
+  public <T> Future<T> onWorker(Callable<T> work) {
+    return workers.executeBlocking(work, false);
+  }
+
+  public Future<List<JsonObject>> query(String sql, Object... params) {
+    return onWorker(() -> queryBlocking(sql, params));
+  }
+
+  public Future<Long> queryLong(String sql, Object... params) {
+    return onWorker(() -> queryLongBlocking(sql, params));
+  }
+
+  public Future<Void> execute(String sql) {
+    return onWorker(() -> {
+      executeBlocking(sql);
+      return null;
+    });
+  }
+
+  public List<JsonObject> queryBlocking(String sql, Object... params) throws SQLException {
+    try (PreparedStatement st = connection().prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) st.setObject(i + 1, params[i]);
+      try (ResultSet rs = st.executeQuery()) {
+        ResultSetMetaData meta = rs.getMetaData();
+        List<JsonObject> rows = new ArrayList<>();
+        while (rs.next()) {
+          JsonObject row = new JsonObject();
+          for (int c = 1; c <= meta.getColumnCount(); c++) row.put(meta.getColumnLabel(c), rs.getObject(c));
+          rows.add(row);
+        }
+        return rows;
+      }
+    }
+  }
+
+  public long queryLongBlocking(String sql, Object... params) throws SQLException {
+    try (PreparedStatement st = connection().prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) st.setObject(i + 1, params[i]);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0L;
+      }
+    }
+  }
+
+  public void executeBlocking(String sql) throws SQLException {
+    try (Statement st = connection().createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  /** Streams rows already encoded as RowBinary into {@code table (columns)} in one insert. */
+  public void insertRowBinaryBlocking(String table, String columns, InputStream rows) throws SQLException {
+    try (ClickHouseStatement st = (ClickHouseStatement) connection().createStatement()) {
+      st.write().send("INSERT INTO " + table + " (" + columns + ")", rows, ClickHouseFormat.RowBinary);
+    }
+  }
+
+  /** The driver speaks HTTP, so one connection object serves every thread and survives server restarts. */
+  private Connection connection() throws SQLException {
+    Connection c = connection;
+    if (c == null) {
+      synchronized (this) {
+        if (connection == null) connection = dataSource.getConnection();
+        c = connection;
+      }
+    }
+    return c;
+  }
+
+  /** For start-up work in another database (creating ours). */
+  public static void executeOn(Config.ClickHouse config, String db, String sql) throws SQLException {
+    try (Connection c = new ClickHouseDataSource(config.jdbcUrl(db)).getConnection();
+        Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  @Override
+  public void close() {
+    workers.close();
+    Connection c = connection;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // closing an HTTP-based connection has nothing to lose
+      }
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package dev.shiftlens.platform;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The whole configuration, read once at start-up from {@code SHIFTLENS_*} environment variables
+ * over defaults. A bad value fails with a {@link ConfigException} that names the variable.
+ */
+public record Config(
+    Http http,
+    String apiKey,
+    boolean apiKeyGenerated,
+    ClickHouse clickhouse,
+    Postgres postgres,
+    Ingest ingest,
+    Windows windows) {
+
+  public record Http(String host, int port, long maxBodyBytes, int maxRowBytes, int instances) {}
+
+  public record ClickHouse(String url, String database, int workerThreads) {
+    /** JDBC URL of the legacy driver; transfer stays uncompressed because 18.16 answers compressed requests with empty bodies. */
+    public String jdbcUrl(String db) {
+      URI uri = URI.create(url);
+      return "jdbc:clickhouse://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 8123 : uri.getPort()) + "/" + db
+          + "?compress=false&socket_timeout=600000";
+    }
+  }
+
+  public record Postgres(String uri, int poolSize) {
+    /** The same server and credentials, but the maintenance database, for creating ours. */
+    public String maintenanceUri() {
+      URI u = URI.create(uri);
+      return new StringBuilder(u.getScheme()).append("://")
+          .append(u.getRawAuthority()).append("/postgres")
+          .append(u.getRawQuery() == null ? "" : "?" + u.getRawQuery()).toString();
+    }
+
+    public String database() {
+      String path = URI.create(uri).getPath();
+      return path == null || path.length() <= 1 ? "postgres" : path.substring(1);
+    }
+  }
+
+  /**
+   * Group commit of events into ClickHouse: a batch is flushed when it holds {@code batchRows} rows
+   * or its oldest row has waited {@code lingerMillis}; at most {@code maxPendingBytes} wait in memory,
+   * and a request that cannot get room within {@code saturationTimeoutMillis} is answered 503.
+   */
+  public record Ingest(
+      int batchRows,
+      int lingerMillis,
+      long maxPendingBytes,
+      int maxInFlightInserts,
+      int saturationTimeoutMillis,
+      int storeRetryMillis,
+      int recentKeys) {}
+
+  /** Response windows of sends: per channel, else the default. */
+  public record Windows(double defaultHours, Map<String, Double> perChannel) {
+    public double hoursFor(String channel) {
+      return perChannel.getOrDefault(channel, defaultHours);
+    }
+  }
+
+  public static Config fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  public static Config from(Map<String, String> env) {
+    Reader r = new Reader(env);
+    String key = r.string("SHIFTLENS_API_KEY", "");
+    boolean generated = key.isEmpty();
+    if (generated) {
+      byte[] bytes = new byte[24];
+      new SecureRandom().nextBytes(bytes);
+      key = "sl_" + HexFormat.of().formatHex(bytes);
+    } else if (key.length() < 8) {
+      throw new ConfigException("SHIFTLENS_API_KEY", "must be at least 8 characters");
+    }
+    return new Config(
+        new Http(
+            r.string("SHIFTLENS_HTTP_HOST", "0.0.0.0"),
+            r.integer("SHIFTLENS_HTTP_PORT", 8080, 1, 65535),
+            r.longValue("SHIFTLENS_MAX_BODY_BYTES", 512L << 20, 1024, 1L << 40),
+            r.integer("SHIFTLENS_MAX_ROW_BYTES", 1 << 20, 256, 64 << 20),
+            r.integer("SHIFTLENS_HTTP_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 256)),
+        key,
+        generated,
+        new ClickHouse(
+            r.url("SHIFTLENS_CLICKHOUSE_URL", "http://127.0.0.1:8123", "http"),
+            r.identifier("SHIFTLENS_CLICKHOUSE_DATABASE", "shiftlens"),
+            r.integer("SHIFTLENS_CLICKHOUSE_THREADS", 4, 1, 64)),
+        new Postgres(
+            r.url("SHIFTLENS_PG_URI", "postgresql://postgres@127.0.0.1:5432/shiftlens", "postgresql", "postgres"),
+            r.integer("SHIFTLENS_PG_POOL_SIZE", 8, 1, 256)),
+        new Ingest(
+            r.integer("SHIFTLENS_INGEST_BATCH_ROWS", 200_000, 1, 10_000_000),
+            r.integer("SHIFTLENS_INGEST_LINGER_MS", 50, 0, 60_000),
+            r.longValue("SHIFTLENS_INGEST_MAX_PENDING_BYTES", 256L << 20, 1 << 20, 64L << 30),
+            r.integer("SHIFTLENS_INGEST_MAX_INFLIGHT", 2, 1, 16),
+            r.integer("SHIFTLENS_INGEST_SATURATION_TIMEOUT_MS", 10_000, 0, 600_000),
+            r.integer("SHIFTLENS_STORE_RETRY_MS", 5_000, 0, 600_000),
+            r.integer("SHIFTLENS_INGEST_RECENT_KEYS", 1_000_000, 0, 100_000_000)),
+        new Windows(
+            r.decimal("SHIFTLENS_WINDOW_HOURS", 24, 0, 168),
+            r.channelHours("SHIFTLENS_CHANNEL_WINDOW_HOURS")));
+  }
+
+  /** Parses one variable at a time so that every error names the variable it came from. */
+  private record Reader(Map<String, String> env) {
+    String string(String name, String fallback) {
+      String v = env.get(name);
+      return v == null ? fallback : v.trim();
+    }
+
+    <T> T parse(String name, T fallback, Function<String, T> parser) {
+      String v = env.get(name);
+      if (v == null || v.isBlank()) return fallback;
+      try {
+        return parser.apply(v.trim());
+      } catch (ConfigException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new ConfigException(name, "cannot read '" + v + "': " + e.getMessage());
+      }
+    }
+
+    int integer(String name, int fallback, int min, int max) {
+      return (int) longValue(name, fallback, min, max);
+    }
+
+    long longValue(String name, long fallback, long min, long max) {
+      long v = parse(name, fallback, Long::parseLong);
+      if (v < min || v > max) throw new ConfigException(name, "must be between " + min + " and " + max + ", got " + v);
+      return v;
+    }
+
+    /** A number in (min, max]. */
+    double decimal(String name, double fallback, double min, double max) {
+      double v = parse(name, fallback, Double::parseDouble);
+      if (!(v > min && v <= max)) throw new ConfigException(name, "must be in (" + min + ", " + max + "], got " + v);
+      return v;
+    }
+
+    String identifier(String name, String fallback) {
+      String v = string(name, fallback);
+      if (!v.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+        throw new ConfigException(name, "must be a plain identifier (letters, digits, underscore), got '" + v + "'");
+      }
+      return v;
+    }
+
+    String url(String name, String fallback, String... schemes) {
+      String v = string(name, fallback);
+      URI uri;
+      try {
+        uri = URI.create(v);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(name, "is not a URL: '" + v + "'");
+      }
+      if (uri.getScheme() == null || uri.getHost() == null || !java.util.List.of(schemes).contains(uri.getScheme())) {
+        throw new ConfigException(name, "must be a " + String.join(" or ", schemes) + ":// URL with a host, got '" + v + "'");
+      }
+      return v;
+    }
+
+    /** {@code push=6,email=24}. */
+    Map<String, Double> channelHours(String name) {
+      Map<String, Double> out = new LinkedHashMap<>();
+      String v = string(name, "");
+      if (v.isEmpty()) return Map.of();
+      for (String part : v.split(",")) {
+        String[] kv = part.split("=", 2);
+        double hours;
+        try {
+          hours = kv.length == 2 ? Double.parseDouble(kv[1].trim()) : Double.NaN;
+        } catch (NumberFormatException e) {
+          hours = Double.NaN;
+        }
+        if (kv[0].isBlank() || !(hours > 0 && hours <= 168)) {
+          throw new ConfigException(name, "expects channel=hours pairs with hours in (0, 168], got '" + part + "'");
+        }
+        out.put(kv[0].trim(), hours);
+      }
+      return Map.copyOf(out);
+    }
+  }
+}

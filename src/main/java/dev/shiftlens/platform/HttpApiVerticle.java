@@ -1,0 +1,67 @@
+package dev.shiftlens.platform;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP API: routes, authentication and errors; the work is done by the shared feature services.
+ * One instance per core, each on its own event loop, all listening on the same port.
+ */
+public final class HttpApiVerticle extends VerticleBase {
+  private final Services services;
+  private HttpServer server;
+
+  public HttpApiVerticle(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    ApiKeys keys = services.keys;
+    Router router = Router.router(vertx);
+    router.route().handler(HttpApiVerticle::requestId);
+
+    router.get("/health").handler(services.status::health);
+    router.get("/v1/status").handler(keys.require(Scope.READ)).handler(services.status::status);
+
+    router.post("/v1/contacts").handler(keys.require(Scope.INGEST)).handler(services.ingest::postContacts);
+    router.post("/v1/events").handler(keys.require(Scope.INGEST)).handler(services.ingest::postEvents);
+    router.post("/v1/sends").handler(keys.require(Scope.INGEST)).handler(services.ingest::postSends);
+
+    router.get("/v1/contacts/:contact_id").handler(keys.require(Scope.READ)).handler(services.contacts::get);
+    router.get("/v1/sends/:send_id").handler(keys.require(Scope.READ)).handler(services.sends::get);
+
+    router.route().failureHandler(Problems::handle);
+    router.route().last().handler(ctx -> ctx.fail(ApiException.notFound("no route " + ctx.request().method() + " " + ctx.request().path())));
+
+    Config.Http http = services.config.http();
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(http.host())
+        .setPort(http.port())
+        .setDecompressionSupported(true)
+        .setCompressionSupported(true)
+        .setIdleTimeout(120)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+  }
+
+  /** Stops accepting, lets requests in flight finish (their rows are stored before they are answered). */
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown(30, TimeUnit.SECONDS);
+  }
+
+  private static void requestId(RoutingContext ctx) {
+    String id = ctx.request().getHeader("X-Request-Id");
+    if (id == null || id.isBlank() || id.length() > 128) id = UUID.randomUUID().toString();
+    ctx.put("request_id", id);
+    ctx.response().putHeader("X-Request-Id", id);
+    ctx.next();
+  }
+}

@@ -1,0 +1,33 @@
+package dev.shiftlens.platform;
+
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/** One-line log records on standard error: time, level, logger, message. */
+public final class Logging {
+  private Logging() {}
+
+  public static void configure() {
+    Logger root = Logger.getLogger("");
+    for (var h : root.getHandlers()) root.removeHandler(h);
+    ConsoleHandler handler = new ConsoleHandler();
+    handler.setFormatter(new Formatter() {
+      @Override
+      public String format(LogRecord r) {
+        String name = r.getLoggerName() == null ? "" : r.getLoggerName().substring(r.getLoggerName().lastIndexOf('.') + 1);
+        StringBuilder sb = new StringBuilder()
+            .append(java.time.Instant.ofEpochMilli(r.getMillis())).append(' ')
+            .append(r.getLevel()).append(' ').append(name).append(": ").append(formatMessage(r)).append('\n');
+        if (r.getThrown() != null) sb.append("  ").append(r.getThrown()).append('\n');
+        return sb.toString();
+      }
+    });
+    root.addHandler(handler);
+    root.setLevel(Level.INFO);
+    Logger.getLogger("ru.yandex").setLevel(Level.SEVERE); // the legacy driver warns about itself on every start
+    Logger.getLogger("io.netty").setLevel(Level.WARNING);
+  }
+}

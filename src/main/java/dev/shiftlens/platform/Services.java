@@ -1,0 +1,59 @@
+package dev.shiftlens.platform;
+
+import dev.shiftlens.contact.ContactApi;
+import dev.shiftlens.contact.ContactRepository;
+import dev.shiftlens.ingest.EventBatchWriter;
+import dev.shiftlens.ingest.IngestApi;
+import dev.shiftlens.send.SendApi;
+import dev.shiftlens.send.SendRepository;
+import dev.shiftlens.status.StatusApi;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+/**
+ * The objects every HTTP verticle instance shares: store clients, the event writer and the feature
+ * services. Built once per process by {@link Server}; thread-safe.
+ */
+public final class Services {
+  final Config config;
+  final Pool pool;
+  final ClickHouse clickhouse;
+  final EventBatchWriter events;
+  final ApiKeys keys;
+  final IngestApi ingest;
+  final ContactApi contacts;
+  final SendApi sends;
+  final StatusApi status;
+
+  Services(Vertx vertx, Config config) {
+    this.config = config;
+    this.clickhouse = new ClickHouse(vertx, config.clickhouse());
+    this.pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(config.postgres().poolSize()).setShared(true).setName("shiftlens-pg"))
+        .connectingTo(PgConnectOptions.fromUri(config.postgres().uri()).setCachePreparedStatements(true))
+        .using(vertx)
+        .build();
+    this.events = new EventBatchWriter(vertx, clickhouse, config.ingest());
+    this.keys = new ApiKeys(config.apiKey());
+    ContactRepository contactRepository = new ContactRepository(pool);
+    SendRepository sendRepository = new SendRepository(pool);
+    this.ingest = new IngestApi(config, events, contactRepository, sendRepository);
+    this.contacts = new ContactApi(contactRepository);
+    this.sends = new SendApi(sendRepository);
+    this.status = new StatusApi(pool, clickhouse, events);
+  }
+
+  /** Stores the events still queued, then closes the store clients. */
+  Future<Void> close() {
+    return events.close()
+        .eventually(pool::close)
+        .eventually(() -> {
+          clickhouse.close();
+          return Future.succeededFuture();
+        });
+  }
+}

@@ -1,0 +1,68 @@
+package dev.shiftlens.status;
+
+import dev.shiftlens.ingest.EventBatchWriter;
+import dev.shiftlens.platform.ApiException;
+import dev.shiftlens.platform.ClickHouse;
+import dev.shiftlens.platform.SqlFiles;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+
+/** {@code GET /v1/status} (counts) and {@code GET /health} (are the stores reachable). */
+public final class StatusApi {
+  private static final String COUNTS = SqlFiles.postgres("status_counts");
+  private static final String EVENTS = SqlFiles.clickhouse("events_distinct_count");
+
+  private final Pool pool;
+  private final ClickHouse clickhouse;
+  private final EventBatchWriter writer;
+
+  public StatusApi(Pool pool, ClickHouse clickhouse, EventBatchWriter writer) {
+    this.pool = pool;
+    this.clickhouse = clickhouse;
+    this.writer = writer;
+  }
+
+  public void status(RoutingContext ctx) {
+    Future<Row> counts = pool.query(COUNTS).execute().map(rows -> rows.iterator().next());
+    Future<Long> events = clickhouse.queryLong(EVENTS);
+    Future.all(counts, events)
+        .onSuccess(all -> {
+          Row c = counts.result();
+          ctx.json(new JsonObject()
+              .put("contacts", c.getLong("contacts"))
+              .put("events", events.result())
+              .put("sends", c.getLong("sends"))
+              .put("pending_evaluations", c.getLong("pending_evaluations"))
+              .put("evaluated_sends", c.getLong("evaluated_sends"))
+              .put("ingest", ingest()));
+        })
+        .onFailure(e -> ctx.fail(ApiException.unavailable("a store is unavailable: " + e.getMessage(), 5)));
+  }
+
+  public void health(RoutingContext ctx) {
+    Future<String> pg = pool.query("SELECT 1").execute().map("up").otherwise(e -> "down: " + e.getMessage());
+    Future<String> ch = clickhouse.queryLong("SELECT 1").map("up").otherwise(e -> "down: " + e.getMessage());
+    Future.join(pg, ch).onComplete(all -> {
+      boolean ok = "up".equals(pg.result()) && "up".equals(ch.result());
+      ctx.response().setStatusCode(ok ? 200 : 503).putHeader("Content-Type", "application/json");
+      if (!ok) ctx.response().putHeader("Retry-After", "5");
+      ctx.response().end(new JsonObject()
+          .put("status", ok ? "ok" : "unavailable")
+          .put("postgres", pg.result())
+          .put("clickhouse", ch.result())
+          .put("ingest", ingest())
+          .encode());
+    });
+  }
+
+  private JsonObject ingest() {
+    return new JsonObject()
+        .put("queued_event_rows", writer.queuedRows())
+        .put("stored_event_rows", writer.storedRows())
+        .put("event_inserts", writer.inserts())
+        .put("last_store_error", writer.recentError());
+  }
+}
