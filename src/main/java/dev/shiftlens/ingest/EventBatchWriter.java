@@ -20,7 +20,8 @@ import java.util.logging.Logger;
 
 /**
  * Group commit of events into ClickHouse. Requests on any event loop hand over encoded chunks; the
- * writer joins the chunks of many requests into one large insert (by row count or linger time), runs
+ * writer joins the chunks of many requests into one large insert (the rows that arrived while the
+ * previous insert ran, up to a row count, or what arrived within the linger time), runs
  * it on the ClickHouse worker pool, and completes each chunk's future only once its rows are stored,
  * on the context of the request that handed it over. Memory is bounded: {@link #awaitRoom} holds
  * requests back while too many bytes wait, and fails them (503) when room does not come in time.
@@ -118,7 +119,9 @@ public final class EventBatchWriter {
       synchronized (this) {
         if (queue.isEmpty() || inFlight >= config.maxInFlightInserts()) return;
         long age = (System.nanoTime() - queue.peek().since()) / 1_000_000;
-        if (!force && queuedRows < config.batchRows() && age < config.lingerMillis()) return;
+        // Group commit: with nothing in flight a batch goes at once; while an insert runs, rows gather
+        // until a full batch or the linger time, so that load makes batches larger, not more numerous.
+        if (!force && inFlight > 0 && queuedRows < config.batchRows() && age < config.lingerMillis()) return;
         batch = new ArrayList<>();
         long rows = 0;
         while (!queue.isEmpty() && (rows == 0 || rows + queue.peek().chunk().rows() <= config.batchRows())) {
@@ -150,6 +153,9 @@ public final class EventBatchWriter {
           for (int i = 0; i < c.rows(); i++) recent.add(c.keyHi(i), c.keyLo(i));
         }
         storedRows.addAndGet(rows);
+        if (LOG.isLoggable(Level.FINE)) {
+          LOG.fine("inserted " + rows + " events from " + batch.size() + " chunks in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        }
         inserts.incrementAndGet();
       }
       synchronized (this) {

@@ -4,8 +4,10 @@ import io.vertx.core.Future;
 
 /** Events go to ClickHouse through the shared {@link EventBatchWriter}; retries of stored events are skipped. */
 final class EventSink implements RowSink {
-  private static final int CHUNK_ROWS = 8192;
-  private static final int CHUNK_BYTES = 1 << 20;
+  // A typical body (up to tens of thousands of events) travels as one chunk; larger bodies are cut so
+  // that one request never holds more than a few chunks of this size.
+  private static final int CHUNK_ROWS = 65_536;
+  private static final int CHUNK_BYTES = 8 << 20;
 
   private final EventBatchWriter writer;
   private final long now = System.currentTimeMillis();
@@ -37,7 +39,7 @@ final class EventSink implements RowSink {
   public Future<Counts> submit() {
     EventChunk full = chunk;
     long dup = recognised;
-    chunk = new EventChunk(Math.min(CHUNK_BYTES + 4096, Math.max(64 * 1024, full.byteSize() + 4096)));
+    chunk = new EventChunk(64 * 1024);
     recognised = 0;
     if (full.rows() == 0) return Future.succeededFuture(new Counts(0, dup));
     return writer.submit(full).map(v -> new Counts(full.rows(), dup));
@@ -45,7 +47,7 @@ final class EventSink implements RowSink {
 
   @Override
   public int maxOutstanding() {
-    return 4;
+    return 2;
   }
 
   @Override

@@ -47,8 +47,9 @@ public record Config(
   }
 
   /**
-   * Group commit of events into ClickHouse: a batch is flushed when it holds {@code batchRows} rows
-   * or its oldest row has waited {@code lingerMillis}; at most {@code maxPendingBytes} wait in memory,
+   * Group commit of events into ClickHouse: with no insert running a batch goes at once; while one
+   * runs, rows gather until {@code batchRows} or {@code lingerMillis}, with at most
+   * {@code maxInFlightInserts} inserts at a time; at most {@code maxPendingBytes} wait in memory,
    * and a request that cannot get room within {@code saturationTimeoutMillis} is answered 503.
    */
   public record Ingest(
@@ -100,7 +101,7 @@ public record Config(
             r.integer("SHIFTLENS_PG_POOL_SIZE", 8, 1, 256)),
         new Ingest(
             r.integer("SHIFTLENS_INGEST_BATCH_ROWS", 200_000, 1, 10_000_000),
-            r.integer("SHIFTLENS_INGEST_LINGER_MS", 50, 0, 60_000),
+            r.integer("SHIFTLENS_INGEST_LINGER_MS", 20, 0, 60_000),
             r.longValue("SHIFTLENS_INGEST_MAX_PENDING_BYTES", 256L << 20, 1 << 20, 64L << 30),
             r.integer("SHIFTLENS_INGEST_MAX_INFLIGHT", 2, 1, 16),
             r.integer("SHIFTLENS_INGEST_SATURATION_TIMEOUT_MS", 10_000, 0, 600_000),

@@ -45,6 +45,7 @@ public final class HttpApiVerticle extends VerticleBase {
         .setHost(http.host())
         .setPort(http.port())
         .setDecompressionSupported(true)
+        .setHandle100ContinueAutomatically(true)
         .setCompressionSupported(true)
         .setIdleTimeout(120)
         .setIdleTimeoutUnit(TimeUnit.SECONDS);

@@ -39,7 +39,8 @@ public final class Migrations {
           return null;
         }))
         .compose(v -> connect(vertx, config.postgres().uri()))
-        .compose(conn -> conn.query("SELECT pg_advisory_lock(" + LOCK_ID + ")").execute()
+        .compose(conn -> conn.query("SET client_min_messages = warning").execute()
+            .compose(r -> conn.query("SELECT pg_advisory_lock(" + LOCK_ID + ")").execute())
             .compose(r -> migratePostgres(conn))
             .compose(v -> migrateClickHouse())
             .eventually(() -> conn.query("SELECT pg_advisory_unlock(" + LOCK_ID + ")").execute()

@@ -4,6 +4,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -47,7 +48,7 @@ public final class Server {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        server.stop().toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+        server.stop().get(90, TimeUnit.SECONDS);
       } catch (Exception e) {
         LOG.warning("shutdown did not finish cleanly: " + e);
       }
@@ -67,17 +68,38 @@ public final class Server {
           server.deployment = id;
           return server;
         })
-        .recover(e -> vertx.close().transform(x -> Future.failedFuture(e)));
+        .recover(e -> {
+          vertx.close(); // not awaited: its completion would be delivered on the loops it stops
+          return Future.failedFuture(e);
+        });
   }
 
-  /** Graceful stop: no new connections, requests in flight answered, queued rows stored. */
-  public Future<Void> stop() {
-    LOG.info("stopping: finishing requests in flight");
-    Future<Void> undeploy = deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
-    return undeploy
-        .eventually(services::close)
-        .eventually(vertx::close)
-        .onComplete(r -> LOG.info("stopped"));
+  /**
+   * Graceful stop: no new connections, requests in flight answered, queued rows stored, stores closed;
+   * then Vert.x itself is closed. Completes on a plain future because Vert.x cannot deliver the
+   * completion of its own close on the event loops it has stopped.
+   */
+  public CompletableFuture<Void> stop() {
+    // Standard error, not the logger: the JDK resets logging handlers in its own shutdown hook.
+    say("stopping: finishing requests in flight");
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Future<?> undeploy = deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
+    undeploy
+        .eventually(() -> {
+          say("stopping: storing queued events");
+          return services.close();
+        })
+        .onComplete(r -> {
+      if (r.failed()) say("stopping: " + r.cause());
+      say("stopped");
+      vertx.close();
+      done.complete(null);
+    });
+    return done;
+  }
+
+  private static void say(String what) {
+    System.err.println(java.time.Instant.now() + " shiftlens: " + what);
   }
 
   public Vertx vertx() {
