@@ -1,10 +1,136 @@
 package dev.shiftlens.demo;
 
-/** Generates the demo dataset and loads it over HTTP (work in progress). */
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The {@code demo} command: generates the demo dataset, writes its ground truth, and loads it into
+ * a running server. Runs on the main thread; exits 0 on success, 1 when loading fails or a row is
+ * rejected, 2 on bad arguments.
+ */
 public final class DemoCommand {
+  private static final String USAGE = """
+      usage: java -jar shiftlens.jar demo [--url URL] [--key KEY] [--seed N] [--contacts N]
+                                         [--days N] [--anchor INSTANT] [--truth FILE]
+        --url       server base URL (default http://127.0.0.1:$SHIFTLENS_HTTP_PORT, port 8080)
+        --key       API key with scope ingest (default $SHIFTLENS_API_KEY)
+        --seed      random seed (default 42)
+        --contacts  number of contacts (default 3000)
+        --days      days of data, ending at the anchor; sends fall in the last 7 (default 35)
+        --anchor    end of the data, an ISO instant on a whole hour (default now, to the hour)
+        --truth     where to write the ground truth (default target/demo/ground-truth.json)""";
+
   private DemoCommand() {}
 
+  /** The parsed command line. */
+  record Options(URI url, String key, DemoSpec spec, Path truth) {}
+
   public static void main(String[] args) {
-    throw new UnsupportedOperationException("demo is not built yet");
+    System.exit(run(args, System.getenv(), System.out));
+  }
+
+  static int run(String[] args, Map<String, String> env, PrintStream out) {
+    Options options;
+    try {
+      options = parse(args, env);
+    } catch (IllegalArgumentException e) {
+      System.err.println("demo: " + e.getMessage());
+      System.err.println(USAGE);
+      return 2;
+    }
+    long started = System.nanoTime();
+    DemoSpec spec = options.spec();
+    DemoDataset data = DemoGenerator.generate(spec);
+    out.printf("demo: generated %d contacts, %d events, %d sends (seed %d, %s to %s) in %.1f s%n",
+        data.contacts().size(), data.eventCount(), data.sends().size(), spec.seed(),
+        spec.spanStart(), spec.anchor(), seconds(started));
+    try (DemoLoader loader = new DemoLoader(options.url(), options.key(), out)) {
+      data.truth().writeJson(options.truth());
+      out.println("demo: ground truth written to " + options.truth());
+      loader.awaitHealth(Duration.ofSeconds(60));
+      // Events go before sends: a send whose window has closed may be evaluated once it lands.
+      DemoLoader.Tally contacts = loader.load("/v1/contacts", "contacts", data.contacts(),
+          DemoRows::contact, data.contacts().size());
+      DemoLoader.Tally events = contacts.rejected() > 0 ? null
+          : loader.load("/v1/events", "events", data.events(), DemoRows::event, data.eventCount());
+      DemoLoader.Tally sends = events == null || events.rejected() > 0 ? null
+          : loader.load("/v1/sends", "sends", data.sends(), DemoRows::send, data.sends().size());
+      for (DemoLoader.Tally t : new DemoLoader.Tally[] {contacts, events, sends}) {
+        if (t != null && t.rejected() > 0) {
+          System.err.printf("demo: %d rows rejected, the first:%n", t.rejected());
+          t.firstRejections().forEach(r -> System.err.println("  " + r));
+          return 1;
+        }
+      }
+      out.printf("demo: done in %.1f s: %s, %s, %s%n", seconds(started),
+          summary("contacts", contacts), summary("events", events), summary("sends", sends));
+      return 0;
+    } catch (DemoLoader.LoadException | IOException e) {
+      System.err.println("demo: " + e.getMessage());
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      System.err.println("demo: interrupted");
+      return 1;
+    }
+  }
+
+  static Options parse(String[] args, Map<String, String> env) {
+    Map<String, String> given = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i];
+      if (!name.matches("--(url|key|seed|contacts|days|anchor|truth)")) {
+        throw new IllegalArgumentException("unknown argument " + name);
+      }
+      if (i + 1 == args.length) {
+        throw new IllegalArgumentException(name + " needs a value");
+      }
+      given.put(name.substring(2), args[++i]);
+    }
+    String port = env.getOrDefault("SHIFTLENS_HTTP_PORT", "8080");
+    URI url = URI.create(given.getOrDefault("url", "http://127.0.0.1:" + port));
+    String key = given.getOrDefault("key", env.get("SHIFTLENS_API_KEY"));
+    if (key == null || key.isBlank()) {
+      throw new IllegalArgumentException("no API key: pass --key or set SHIFTLENS_API_KEY");
+    }
+    Instant anchor = given.containsKey("anchor") ? instant(given.get("anchor"))
+        : Instant.now().truncatedTo(ChronoUnit.HOURS);
+    DemoSpec spec = new DemoSpec(number(given, "seed", 42), (int) number(given, "contacts", 3000),
+        (int) number(given, "days", 35), anchor);
+    Path truth = Path.of(given.getOrDefault("truth", "target/demo/ground-truth.json"));
+    return new Options(url, key, spec, truth);
+  }
+
+  private static long number(Map<String, String> given, String name, long fallback) {
+    try {
+      return given.containsKey(name) ? Long.parseLong(given.get(name)) : fallback;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + name + " must be a whole number");
+    }
+  }
+
+  private static Instant instant(String text) {
+    try {
+      return Instant.parse(text);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "--anchor must be an ISO instant such as 2026-03-01T12:00:00Z");
+    }
+  }
+
+  private static String summary(String kind, DemoLoader.Tally t) {
+    return String.format("%s %d (accepted %d, duplicates %d)", kind, t.rows(), t.accepted(),
+        t.duplicates());
+  }
+
+  private static double seconds(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1e9;
   }
 }
