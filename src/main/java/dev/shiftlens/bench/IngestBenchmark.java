@@ -165,7 +165,7 @@ public final class IngestBenchmark {
             .timeout(Duration.ofMinutes(2))
             .header("Content-Type", "application/x-ndjson")
             .header("Authorization", "Bearer " + key)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes()))
+            .POST(Loader.bodyOf(body.bytes()))
             .build();
       }
 
@@ -255,7 +255,7 @@ public final class IngestBenchmark {
       public HttpRequest request(Body body) {
         return HttpRequest.newBuilder(uri)
             .timeout(Duration.ofMinutes(2))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes()))
+            .POST(Loader.bodyOf(body.bytes()))
             .build();
       }
 
