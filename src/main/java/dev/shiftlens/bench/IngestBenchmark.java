@@ -1,0 +1,349 @@
+package dev.shiftlens.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shiftlens.bench.Events.Body;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Ingestion benchmark: how many events per second {@code POST /v1/events} stores, against how many
+ * rows per second ClickHouse itself inserts from the same rows as JSONEachRow.
+ *
+ * <pre>
+ * java -cp target/shiftlens.jar dev.shiftlens.bench.IngestBenchmark --url http://127.0.0.1:18080 \
+ *     --key bench-key --events 1000000 --clients 4 --server-pid PID
+ * </pre>
+ *
+ * Usually run through {@code bench/ingest.sh}, which starts a fresh server. Exits 1 when a check
+ * fails (a rejected row, an unexpected status, a count that is not the number of events sent).
+ */
+public final class IngestBenchmark {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int WARM_UP_REQUESTS = 40;
+
+  private String url = "http://127.0.0.1:18080";
+  private String key = "bench-key";
+  private int events = 1_000_000;
+  private int clients = 4;
+  private int batch = 10_000;
+  private long seed = 20261102L;
+  private long serverPid = -1;
+  private String clickhouseUrl = "http://127.0.0.1:8123";
+  private String database = "shiftlens_bench";
+  private boolean skipServer;
+  private boolean skipClickhouse;
+
+  private final List<String> failures = new ArrayList<>();
+  private final List<String[]> summary = new ArrayList<>();
+
+  private IngestBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    IngestBenchmark bench = new IngestBenchmark();
+    try {
+      bench.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("ingest benchmark: " + e.getMessage());
+      System.err.println("usage: IngestBenchmark [--url URL] [--key KEY] [--events N] [--clients N]"
+          + " [--batch N] [--seed N] [--server-pid PID] [--clickhouse-url URL] [--database NAME]"
+          + " [--skip-server] [--skip-clickhouse]");
+      System.exit(2);
+    }
+    System.exit(bench.run() ? 0 : 1);
+  }
+
+  private void parse(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String option = args[i];
+      switch (option) {
+        case "--skip-server" -> skipServer = true;
+        case "--skip-clickhouse" -> skipClickhouse = true;
+        default -> {
+          if (i + 1 >= args.length) {
+            throw new IllegalArgumentException("missing value for " + option);
+          }
+          String value = args[++i];
+          switch (option) {
+            case "--url" -> url = stripSlash(value);
+            case "--key" -> key = value;
+            case "--events" -> events = positive(option, value);
+            case "--clients" -> clients = positive(option, value);
+            case "--batch" -> batch = positive(option, value);
+            case "--seed" -> seed = Long.parseLong(value);
+            case "--server-pid" -> serverPid = Long.parseLong(value);
+            case "--clickhouse-url" -> clickhouseUrl = stripSlash(value);
+            case "--database" -> database = value;
+            default -> throw new IllegalArgumentException("unknown option " + option);
+          }
+        }
+      }
+    }
+    if (!database.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw new IllegalArgumentException("--database must be a plain identifier");
+    }
+  }
+
+  private static int positive(String option, String value) {
+    int n = Integer.parseInt(value.replace("_", ""));
+    if (n <= 0) {
+      throw new IllegalArgumentException(option + " must be positive");
+    }
+    return n;
+  }
+
+  private static String stripSlash(String value) {
+    return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+  }
+
+  private boolean run() throws Exception {
+    long t0 = System.nanoTime();
+    Events data = Events.generate(events, seed, Events.anchorFromNow());
+    log("generated %d events (%d contacts at most, %d days before %s) in %.1f s", events,
+        Events.CONTACTS, Events.DAYS, Instant.ofEpochSecond(data.anchorEpochSecond),
+        (System.nanoTime() - t0) / 1e9);
+    HttpClient http = Loader.newHttpClient();
+    Loader loader = new Loader(http, clients);
+    row("events", Integer.toString(events));
+
+    Loader.Result server = null;
+    if (!skipServer) {
+      try {
+        server = serverPhase(data, http, loader);
+      } catch (IOException e) {
+        fail("server: " + e);
+      }
+    }
+    Loader.Result clickhouse = null;
+    if (!skipClickhouse) {
+      try {
+        clickhouse = clickhousePhase(data, http, loader);
+      } catch (IOException e) {
+        fail("clickhouse: " + e);
+      }
+    }
+    if (server != null && clickhouse != null && server.failure() == null
+        && clickhouse.failure() == null) {
+      row("ratio server/clickhouse",
+          String.format(Locale.ROOT, "%.2f", server.rowsPerSecond() / clickhouse.rowsPerSecond()));
+    }
+
+    System.out.println();
+    for (String[] line : summary) {
+      System.out.printf(Locale.ROOT, "%-26s%s%n", line[0], line[1]);
+    }
+    for (String failure : failures) {
+      System.out.println("FAILED: " + failure);
+    }
+    return failures.isEmpty();
+  }
+
+  // Phase A: POST /v1/events as NDJSON.
+  private Loader.Result serverPhase(Events data, HttpClient http, Loader loader) throws Exception {
+    List<Body> bodies = data.ndjson(batch);
+    log("server: %d NDJSON bodies, %d MiB; sending with %d clients to %s/v1/events",
+        bodies.size(), bytes(bodies) >> 20, clients, url);
+    URI uri = URI.create(url + "/v1/events");
+    AtomicLong accepted = new AtomicLong();
+    AtomicLong duplicates = new AtomicLong();
+    Loader.Target target = new Loader.Target() {
+      @Override
+      public HttpRequest request(Body body) {
+        return HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofMinutes(2))
+            .header("Content-Type", "application/x-ndjson")
+            .header("Authorization", "Bearer " + key)
+            .POST(Loader.bodyOf(body.bytes()))
+            .build();
+      }
+
+      @Override
+      public String check(Body body, String response) {
+        try {
+          JsonNode answer = JSON.readTree(response);
+          long ok = answer.path("accepted").asLong(-1);
+          long dup = answer.path("duplicates").asLong(0);
+          JsonNode rejected = answer.path("rejected");
+          accepted.addAndGet(Math.max(ok, 0));
+          duplicates.addAndGet(dup);
+          if (rejected.size() > 0) {
+            return rejected.size() + " rows rejected, first: " + rejected.get(0);
+          }
+          if (ok < 0 || ok + dup != body.rows()) {
+            return "expected " + body.rows() + " rows accepted, got " + Loader.abbreviate(response);
+          }
+          return null;
+        } catch (IOException e) {
+          return "unreadable response: " + Loader.abbreviate(response);
+        }
+      }
+    };
+
+    loader.warmUp(bodies, WARM_UP_REQUESTS);
+    System.gc();
+    Loader.Result result;
+    RssSampler memory = serverPid > 0 ? new RssSampler(serverPid).start() : null;
+    try {
+      result = loader.run(bodies, target);
+    } finally {
+      if (memory != null) {
+        memory.close();
+      }
+    }
+    report("server", "server events/s", result, "events");
+    log("server: accepted %d, duplicates %d", accepted.get(), duplicates.get());
+    if (memory != null && memory.peakRssKb() > 0) {
+      String heap = maxHeap(serverPid);
+      row("server peak RSS (MiB)", (memory.peakRssKb() >> 10)
+          + (heap == null ? "" : "   (heap " + heap + ")"));
+      row("server VmHWM (MiB)", (memory.hwmKb() >> 10) + "   (since start, "
+          + memory.samples() + " samples)");
+    }
+    if (result.failure() == null) {
+      checkStatus(http);
+    }
+    return result;
+  }
+
+  private void checkStatus(HttpClient http) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/v1/status"))
+        .timeout(Duration.ofMinutes(1))
+        .header("Authorization", "Bearer " + key)
+        .GET()
+        .build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      fail("GET /v1/status: HTTP " + response.statusCode() + ": "
+          + Loader.abbreviate(response.body()));
+      return;
+    }
+    long counted = JSON.readTree(response.body()).path("events").asLong(-1);
+    row("server /v1/status events", Long.toString(counted));
+    if (counted != events) {
+      fail("GET /v1/status says " + counted + " events, " + events + " were sent");
+    }
+  }
+
+  // Phase B: the same rows straight into a ClickHouse MergeTree table as JSONEachRow.
+  private Loader.Result clickhousePhase(Events data, HttpClient http, Loader loader)
+      throws Exception {
+    String table = database + ".ch_ceiling";
+    clickhouse(http, "CREATE DATABASE IF NOT EXISTS " + database);
+    clickhouse(http, "DROP TABLE IF EXISTS " + table);
+    clickhouse(http, "CREATE TABLE " + table + " (contact_id String, ts DateTime, ts_ms UInt16,"
+        + " event_name String, event_instance_id String, timezone String, metadata String)"
+        + " ENGINE = MergeTree PARTITION BY toYYYYMM(ts) ORDER BY (contact_id, event_name, ts)");
+    List<Body> bodies = data.jsonEachRow(batch);
+    log("clickhouse: %d JSONEachRow bodies, %d MiB; sending with %d clients to %s",
+        bodies.size(), bytes(bodies) >> 20, clients, clickhouseUrl);
+    URI uri = URI.create(clickhouseUrl + "/?query="
+        + ("INSERT INTO " + table + " FORMAT JSONEachRow").replace(" ", "%20"));
+    Loader.Target target = new Loader.Target() {
+      @Override
+      public HttpRequest request(Body body) {
+        return HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofMinutes(2))
+            .POST(Loader.bodyOf(body.bytes()))
+            .build();
+      }
+
+      @Override
+      public String check(Body body, String response) {
+        return null; // ClickHouse answers 200 only when the whole block is inserted
+      }
+    };
+
+    loader.warmUp(bodies, WARM_UP_REQUESTS);
+    System.gc();
+    Loader.Result result = loader.run(bodies, target);
+    report("clickhouse", "clickhouse JSONEachRow/s", result, "rows");
+    if (result.failure() == null) {
+      long counted = Long.parseLong(clickhouse(http, "SELECT count() FROM " + table).strip());
+      row("clickhouse count()", Long.toString(counted));
+      if (counted != events) {
+        fail("ClickHouse counts " + counted + " rows in " + table + ", " + events + " were sent");
+      }
+    }
+    return result;
+  }
+
+  private String clickhouse(HttpClient http, String sql) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(clickhouseUrl + "/"))
+        .timeout(Duration.ofMinutes(5))
+        .POST(HttpRequest.BodyPublishers.ofString(sql))
+        .build();
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IOException("ClickHouse at " + clickhouseUrl + " did not answer: " + e, e);
+    }
+    if (response.statusCode() != 200) {
+      throw new IOException("ClickHouse refused '" + sql + "': HTTP " + response.statusCode()
+          + ": " + Loader.abbreviate(response.body()));
+    }
+    return response.body();
+  }
+
+  /** Logs how a load went and adds its rate and duration to the summary. */
+  private void report(String phase, String rateName, Loader.Result result, String what) {
+    if (result.failure() != null) {
+      fail(phase + ": " + result.failure());
+      row(rateName, "failed");
+      return;
+    }
+    log("%s: %d %s in %d requests, %.2f s, %d retries after 503; the client itself used"
+        + " %.2f s of CPU", phase, result.rows(), what, result.requests(), result.seconds(),
+        result.retries(), result.clientCpuNanos() / 1e9);
+    row(rateName, Long.toString(Math.round(result.rowsPerSecond())));
+    row(phase + " seconds", String.format(Locale.ROOT, "%.2f", result.seconds()));
+  }
+
+  /** The -Xmx option on the server's command line, if it has one. */
+  private static String maxHeap(long pid) {
+    try {
+      byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+      for (String arg : new String(cmdline, StandardCharsets.UTF_8).split("\0")) {
+        if (arg.startsWith("-Xmx")) {
+          return arg;
+        }
+      }
+    } catch (IOException e) {
+      // the process is gone or not ours to read
+    }
+    return null;
+  }
+
+  private static long bytes(List<Body> bodies) {
+    long total = 0;
+    for (Body body : bodies) {
+      total += body.bytes().length;
+    }
+    return total;
+  }
+
+  private void row(String name, String value) {
+    summary.add(new String[] {name, value});
+  }
+
+  private void fail(String message) {
+    failures.add(message);
+    System.err.println("ingest benchmark: FAILED: " + message);
+  }
+
+  private static void log(String format, Object... args) {
+    System.err.printf(Locale.ROOT, "ingest benchmark: " + format + "%n", args);
+  }
+}
