@@ -26,15 +26,18 @@ final class Events {
 
   final int size;
   final long anchorEpochSecond;
+  private final String idPrefix; // "b-" for measured events, another prefix for the server's warm-up
   private final int[] contact;
   private final int[] secondOffset; // seconds before the anchor, 1 .. DAYS*86400
   private final short[] millis;
   private final byte[] name;
   private final byte[] screen; // -1: no metadata
   private final String[] dayText; // "yyyy-MM-dd" for each day index since the first day
+  private final String ingestedAt; // "yyyy-MM-dd hh:mm:ss"
 
-  private Events(int size, long anchorEpochSecond) {
+  private Events(int size, long anchorEpochSecond, String idPrefix) {
     this.size = size;
+    this.idPrefix = idPrefix;
     this.anchorEpochSecond = anchorEpochSecond;
     contact = new int[size];
     secondOffset = new int[size];
@@ -42,6 +45,8 @@ final class Events {
     name = new byte[size];
     screen = new byte[size];
     dayText = new String[DAYS + 1];
+    ingestedAt = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+        .format(java.time.LocalDateTime.ofEpochSecond(anchorEpochSecond, 0, java.time.ZoneOffset.UTC));
     LocalDate first = LocalDate.ofEpochDay(Math.floorDiv(anchorEpochSecond, 86_400L) - DAYS);
     for (int d = 0; d <= DAYS; d++) {
       dayText[d] = first.plusDays(d).toString();
@@ -54,7 +59,11 @@ final class Events {
   }
 
   static Events generate(int size, long seed, long anchorEpochSecond) {
-    Events e = new Events(size, anchorEpochSecond);
+    return generate(size, seed, anchorEpochSecond, "b-");
+  }
+
+  static Events generate(int size, long seed, long anchorEpochSecond, String idPrefix) {
+    Events e = new Events(size, anchorEpochSecond, idPrefix);
     SplittableRandom random = new SplittableRandom(seed);
     for (int i = 0; i < size; i++) {
       e.contact[i] = random.nextInt(CONTACTS);
@@ -70,6 +79,12 @@ final class Events {
       e.screen[i] = (byte) (withScreen ? random.nextInt(SCREENS.length) : -1);
     }
     return e;
+  }
+
+  private static long mix(long k) {
+    k ^= k >>> 33;
+    k *= 0xff51afd7ed558ccdL;
+    return k ^ (k >>> 33);
   }
 
   /** One contact in five is in Berlin and says so on every event; the others send no zone. */
@@ -112,7 +127,7 @@ final class Events {
     out.add("\",\"timestamp\":\"");
     writeTime(out, i, 'T');
     out.add('.').digits(millis[i], 3).add("Z\",\"event_name\":\"").add(NAMES[name[i]]);
-    out.add("\",\"event_instance_id\":\"b-").digits(i, 9).add('"');
+    out.add("\",\"event_instance_id\":\"").add(idPrefix).digits(i, 9).add('"');
     if (hasTimezone(i)) {
       out.add(",\"timezone\":\"").add(TIMEZONE).add('"');
     }
@@ -129,13 +144,15 @@ final class Events {
     writeTime(out, i, ' ');
     out.add("\",\"ts_ms\":").digits(millis[i], 1);
     out.add(",\"event_name\":\"").add(NAMES[name[i]]);
-    out.add("\",\"event_instance_id\":\"b-").digits(i, 9);
+    out.add("\",\"event_instance_id\":\"").add(idPrefix).digits(i, 9);
     out.add("\",\"timezone\":\"").add(hasTimezone(i) ? TIMEZONE : "");
     out.add("\",\"metadata\":\"");
     if (screen[i] >= 0) {
       out.add("{\\\"screen\\\":\\\"").add(SCREENS[screen[i]]).add("\\\"}");
     }
-    out.add("\"}\n");
+    // The server's stored columns too: a 16-byte key as random as the server's, and the ingestion time.
+    out.add("\",\"event_key\":\"").add(String.format("%016x", mix(i * 0x9E3779B97F4A7C15L + contact[i])));
+    out.add("\",\"ingested_at\":\"").add(ingestedAt).add("\"}\n");
   }
 
   /** {@code yyyy-MM-dd<sep>HH:mm:ss} in UTC. */

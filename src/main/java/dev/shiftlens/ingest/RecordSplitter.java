@@ -97,13 +97,15 @@ abstract class RecordSplitter {
 
     @Override
     protected void scanRecords(Sink sink) throws MalformedBodyException {
-      for (int i = scan; i < end; i++) {
-        if (buf[i] == '\n') {
+      byte[] b = buf;
+      int stop = end;
+      for (int i = scan; i < stop; i++) {
+        if (b[i] == '\n') {
           line(start, i, sink);
           start = i + 1;
         }
       }
-      scan = end;
+      scan = stop;
     }
 
     @Override
