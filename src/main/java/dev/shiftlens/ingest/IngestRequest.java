@@ -74,7 +74,7 @@ final class IngestRequest implements RecordSplitter.Sink {
     if (failure == null) {
       try {
         splitter.finish(this);
-        submitChunk();
+        chunkReady();
       } catch (MalformedBodyException e) {
         fail(malformed(e.getMessage()));
       }
@@ -93,7 +93,7 @@ final class IngestRequest implements RecordSplitter.Sink {
       reject(e.field(), e.getMessage());
     }
     rowIndex++;
-    if (sink.chunkFull()) submitChunk();
+    if (sink.chunkFull()) chunkReady();
   }
 
   @Override
@@ -109,6 +109,29 @@ final class IngestRequest implements RecordSplitter.Sink {
     }
   }
 
+  /**
+   * Hands the current chunk to storage once the store has room for it. While room is awaited the body
+   * is paused and rows of the piece being read join the same chunk; a chunk that gets no room in time
+   * is dropped unstored and the request is answered 503.
+   */
+  private void chunkReady() {
+    if (waitingForRoom || failure != null) return;
+    var room = sink.room();
+    if (room.succeeded()) {
+      submitChunk();
+      return;
+    }
+    waitingForRoom = true;
+    flow();
+    room.onComplete(r -> {
+      waitingForRoom = false;
+      if (r.failed()) fail(asProblem(r.cause()));
+      else if (failure == null && (ended || sink.chunkFull())) submitChunk();
+      flow();
+      maybeAnswer();
+    });
+  }
+
   private void submitChunk() {
     outstanding++;
     sink.submit().onComplete(result -> {
@@ -117,26 +140,16 @@ final class IngestRequest implements RecordSplitter.Sink {
         accepted += result.result().accepted();
         duplicates += result.result().duplicates();
       } else {
-        fail(result.cause() instanceof ApiException api ? api
-            : ApiException.unavailable("rows could not be stored: " + result.cause().getMessage(), 5));
+        fail(asProblem(result.cause()));
       }
       flow();
       maybeAnswer();
     });
-    if (!waitingForRoom) {
-      var room = sink.room();
-      if (!room.isComplete()) {
-        waitingForRoom = true;
-        room.onComplete(r -> {
-          waitingForRoom = false;
-          if (r.failed()) fail(r.cause() instanceof ApiException api ? api : ApiException.unavailable(r.cause().getMessage(), 5));
-          flow();
-        });
-      } else if (room.failed()) {
-        fail(room.cause() instanceof ApiException api ? api : ApiException.unavailable(room.cause().getMessage(), 5));
-      }
-    }
     flow();
+  }
+
+  private static ApiException asProblem(Throwable cause) {
+    return cause instanceof ApiException api ? api : ApiException.unavailable("rows could not be stored: " + cause.getMessage(), 5);
   }
 
   /** Pauses the body while chunks wait for storage, resumes when they are stored. */
@@ -168,7 +181,7 @@ final class IngestRequest implements RecordSplitter.Sink {
   }
 
   private void maybeAnswer() {
-    if (done || !ended || outstanding > 0) return;
+    if (done || !ended || outstanding > 0 || waitingForRoom) return;
     done = true;
     if (failure != null) {
       // what was stored before the failure, so that the client knows; a retry of the whole body is safe

@@ -1,0 +1,79 @@
+package dev.shiftlens.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shiftlens.support.CuttableProxy;
+import dev.shiftlens.support.TestServer;
+import dev.shiftlens.support.TestStores;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When ClickHouse cannot be reached, ingestion answers 503 with Retry-After instead of losing rows or
+ * queueing without bound, health says so, and a retry after recovery stores every row once.
+ */
+class StoreOutageEndToEndTest {
+  private static final String RECENT = Instant.now().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
+  private static CuttableProxy proxy;
+  private static TestServer server;
+
+  @BeforeAll
+  static void start() {
+    URI clickhouse = URI.create(TestStores.CLICKHOUSE_URL);
+    proxy = new CuttableProxy(clickhouse.getHost(), clickhouse.getPort());
+    server = TestServer.start(Map.of(
+        "SHIFTLENS_CLICKHOUSE_URL", "http://127.0.0.1:" + proxy.port(),
+        "SHIFTLENS_STORE_RETRY_MS", "600",
+        "SHIFTLENS_INGEST_MAX_PENDING_BYTES", String.valueOf(1 << 20),
+        "SHIFTLENS_INGEST_SATURATION_TIMEOUT_MS", "500"));
+  }
+
+  @AfterAll
+  static void stop() {
+    proxy.restore();
+    if (server != null) server.close();
+    proxy.close();
+  }
+
+  private static String body(String prefix, int rows) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < rows; i++) {
+      sb.append("{\"contact_id\":\"o").append(i % 50).append("\",\"timestamp\":\"").append(RECENT)
+          .append("\",\"event_name\":\"x\",\"event_instance_id\":\"").append(prefix).append(i).append("\"}\n");
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void anUnreachableClickHouseGives503WithRetryAfterAndARetryAfterRecoveryStoresEveryRowOnce() {
+    String body = body("outage-", 30_000);
+    proxy.cut();
+    try {
+      HttpResponse<String> refused = server.post("/v1/events", "application/x-ndjson", body);
+      assertEquals(503, refused.statusCode(), refused.body());
+      assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+      assertEquals("application/problem+json", refused.headers().firstValue("Content-Type").orElse(""));
+
+      HttpResponse<String> health = server.send(java.net.http.HttpRequest.newBuilder(URI.create(server.url("/health"))).GET());
+      assertEquals(503, health.statusCode());
+      assertTrue(new JsonObject(health.body()).getString("clickhouse").startsWith("down"));
+    } finally {
+      proxy.restore();
+    }
+    HttpResponse<String> retried = server.post("/v1/events", "application/x-ndjson", body);
+    assertEquals(200, retried.statusCode(), retried.body());
+    JsonObject answer = new JsonObject(retried.body());
+    assertEquals(30_000, answer.getLong("accepted") + answer.getLong("duplicates"));
+    assertEquals(30_000, TestStores.clickhouseLong("SELECT uniqExact(event_key) FROM " + server.database
+        + ".events WHERE startsWith(event_instance_id, 'outage-')"));
+    assertEquals(200, server.send(java.net.http.HttpRequest.newBuilder(URI.create(server.url("/health"))).GET()).statusCode());
+  }
+}

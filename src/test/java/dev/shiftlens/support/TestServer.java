@@ -1,0 +1,127 @@
+package dev.shiftlens.support;
+
+import dev.shiftlens.platform.Config;
+import dev.shiftlens.platform.Server;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+
+/** A whole Shiftlens server in this JVM, on fresh databases and a free port, spoken to over HTTP. */
+public final class TestServer implements AutoCloseable {
+  public static final String KEY = "test-key-0123456789";
+
+  public final String database;
+  public final int port;
+  private final Server server;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  private TestServer(String database, int port, Server server) {
+    this.database = database;
+    this.port = port;
+    this.server = server;
+  }
+
+  public static TestServer start() {
+    return start(Map.of());
+  }
+
+  /** Starts on fresh databases; {@code env} overrides or adds SHIFTLENS_* variables. */
+  public static TestServer start(Map<String, String> env) {
+    String database = env.getOrDefault("SHIFTLENS_CLICKHOUSE_DATABASE", TestStores.freshDatabaseName());
+    return startOn(database, env);
+  }
+
+  public static TestServer startOn(String database, Map<String, String> env) {
+    int port = freePort();
+    Map<String, String> vars = new HashMap<>();
+    vars.put("SHIFTLENS_HTTP_PORT", String.valueOf(port));
+    vars.put("SHIFTLENS_HTTP_HOST", "127.0.0.1");
+    vars.put("SHIFTLENS_API_KEY", KEY);
+    vars.put("SHIFTLENS_CLICKHOUSE_URL", TestStores.CLICKHOUSE_URL);
+    vars.put("SHIFTLENS_CLICKHOUSE_DATABASE", database);
+    vars.put("SHIFTLENS_PG_URI", TestStores.PG_SERVER + "/" + database);
+    vars.put("SHIFTLENS_HTTP_INSTANCES", "2");
+    vars.putAll(env);
+    try {
+      Server server = Server.start(Config.from(vars)).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      return new TestServer(database, port, server);
+    } catch (Exception e) {
+      throw new IllegalStateException("the server did not start: " + e.getMessage(), e);
+    }
+  }
+
+  public String url(String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+
+  public HttpResponse<String> get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + KEY).GET());
+  }
+
+  public HttpResponse<String> post(String path, String contentType, String body) {
+    return post(path, contentType, body.getBytes(StandardCharsets.UTF_8), false);
+  }
+
+  public HttpResponse<String> post(String path, String contentType, byte[] body, boolean gzip) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path)))
+        .header("Authorization", "Bearer " + KEY)
+        .header("Content-Type", contentType)
+        .timeout(Duration.ofMinutes(2));
+    if (gzip) b.header("Content-Encoding", "gzip");
+    return send(b.POST(HttpRequest.BodyPublishers.ofByteArray(gzip ? gzip(body) : body)));
+  }
+
+  public HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static byte[] gzip(byte[] body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+      z.write(body);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Stops the server; the databases stay until {@link #close()}. */
+  public void stop() {
+    try {
+      server.stop().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+    TestStores.drop(database);
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
