@@ -55,8 +55,9 @@ public final class Migrations {
               if (rows.size() > 0) return Future.<Void>succeededFuture();
               say("creating PostgreSQL database " + db);
               return conn.query("CREATE DATABASE \"" + db + "\"").execute().<Void>mapEmpty()
-                  .recover(e -> e instanceof PgException pg && "42P04".equals(pg.getSqlState())
-                      ? Future.succeededFuture() // another server created it first
+                  // Another server created it first: "already exists", or a unique violation when both raced.
+                  .recover(e -> e instanceof PgException pg && ("42P04".equals(pg.getSqlState()) || "23505".equals(pg.getSqlState()))
+                      ? Future.succeededFuture()
                       : Future.failedFuture(e));
             })
             .eventually(conn::close));
