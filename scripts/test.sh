@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit tests, integration tests against the real ClickHouse and
+# PostgreSQL, and end-to-end tests that start the server and speak HTTP.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/services.sh up
+mvn -B test "$@"
