@@ -71,7 +71,7 @@ SHIFTLENS_HTTP_PORT=$PORT \
 SHIFTLENS_API_KEY=$KEY \
 SHIFTLENS_CLICKHOUSE_DATABASE=$DB \
 SHIFTLENS_PG_URI=postgresql://postgres@127.0.0.1:5432/$DB \
-  java -Xmx1g -Xms1g -jar "$JAR" serve >"$LOG" 2>&1 &
+  java -Xmx1g -Xms1g ${BENCH_SERVER_JAVA_OPTS:-} -jar "$JAR" serve >"$LOG" 2>&1 &
 SERVER_PID=$!
 
 deadline=$((SECONDS + 60))

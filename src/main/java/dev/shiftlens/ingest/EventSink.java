@@ -12,11 +12,16 @@ final class EventSink implements RowSink {
   private final EventBatchWriter writer;
   private final long now = System.currentTimeMillis();
   private final long nowSeconds = now / 1000;
-  private EventChunk chunk = new EventChunk(64 * 1024);
+  private final int chunkCapacity;
+  private EventChunk chunk;
   private long recognised;
 
-  EventSink(EventBatchWriter writer) {
+  /** {@code expectedBodyBytes}: the body's length when known (-1 otherwise), to size chunks without regrowing. */
+  EventSink(EventBatchWriter writer, long expectedBodyBytes) {
     this.writer = writer;
+    // RowBinary is a little smaller than the JSON it comes from.
+    this.chunkCapacity = expectedBodyBytes > 0 ? (int) Math.min(CHUNK_BYTES + 64 * 1024, expectedBodyBytes) : 256 * 1024;
+    this.chunk = new EventChunk(chunkCapacity);
   }
 
   @Override
@@ -39,7 +44,7 @@ final class EventSink implements RowSink {
   public Future<Counts> submit() {
     EventChunk full = chunk;
     long dup = recognised;
-    chunk = new EventChunk(64 * 1024);
+    chunk = new EventChunk(chunkCapacity);
     recognised = 0;
     if (full.rows() == 0) return Future.succeededFuture(new Counts(0, dup));
     return writer.submit(full).map(v -> new Counts(full.rows(), dup));

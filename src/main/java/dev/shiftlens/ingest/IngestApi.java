@@ -30,7 +30,7 @@ public final class IngestApi {
   }
 
   public void postEvents(RoutingContext ctx) {
-    ingest(ctx, () -> new EventSink(events));
+    ingest(ctx, () -> new EventSink(events, plainLength(ctx)));
   }
 
   public void postContacts(RoutingContext ctx) {
@@ -74,6 +74,17 @@ public final class IngestApi {
       }
     }
     new IngestRequest(ctx.request(), splitter, reader, sink.get(), http.maxBodyBytes(), maxRow).start();
+  }
+
+  /** The body's length when it is sent plain with a Content-Length; -1 otherwise. */
+  private static long plainLength(RoutingContext ctx) {
+    String encoding = ctx.request().getHeader("Content-Encoding");
+    if (encoding != null && !encoding.equalsIgnoreCase("identity")) return -1;
+    try {
+      return Long.parseLong(ctx.request().getHeader("Content-Length"));
+    } catch (NumberFormatException | NullPointerException e) {
+      return -1;
+    }
   }
 
   private static String mediaType(String header) {

@@ -5,9 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.io.SegmentedStringWriter;
-import com.fasterxml.jackson.core.util.BufferRecycler;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,11 +33,11 @@ abstract class RowReader {
 
   /** Compact JSON text of the structure the parser is at (an object or array). */
   static String copyStructure(JsonParser p) throws IOException {
-    SegmentedStringWriter out = new SegmentedStringWriter(new BufferRecycler());
+    StringWriter out = new StringWriter(64);
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.copyCurrentStructure(p);
     }
-    return out.getAndClear();
+    return out.toString();
   }
 
   private static final class JsonRowReader extends RowReader {
