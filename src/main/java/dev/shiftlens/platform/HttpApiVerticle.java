@@ -2,6 +2,7 @@ package dev.shiftlens.platform;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -58,7 +59,13 @@ public final class HttpApiVerticle extends VerticleBase {
     return server == null ? Future.succeededFuture() : server.shutdown(30, TimeUnit.SECONDS);
   }
 
+  /**
+   * Names the request for the logs, and holds its body back: handlers that stream the body resume it
+   * when they are ready, so that no byte arrives while authentication is still deciding.
+   */
   private static void requestId(RoutingContext ctx) {
+    HttpMethod method = ctx.request().method();
+    if (method != HttpMethod.GET && method != HttpMethod.HEAD && method != HttpMethod.OPTIONS) ctx.request().pause();
     String id = ctx.request().getHeader("X-Request-Id");
     if (id == null || id.isBlank() || id.length() > 128) id = UUID.randomUUID().toString();
     ctx.put("request_id", id);

@@ -28,6 +28,7 @@ public final class Problems {
       LOG.log(Level.WARNING, "request " + requestId(ctx) + " " + ctx.request().method() + " " + ctx.request().path()
           + " failed: " + problem.getMessage(), failure);
     }
+    if (!ctx.request().isEnded()) ctx.request().resume(); // let an unread body drain so the connection stays usable
     write(ctx.response(), problem, ctx.request().path());
   }
 

@@ -152,6 +152,10 @@ class IngestionEndToEndTest {
         .header("Content-Type", NDJSON).POST(HttpRequest.BodyPublishers.ofString("")));
     assertEquals(401, none.statusCode());
     assertEquals("application/problem+json", none.headers().firstValue("Content-Type").orElse(""));
+    HttpResponse<String> refusedBody = server.send(HttpRequest.newBuilder(URI.create(server.url("/v1/events")))
+        .header("Authorization", "Bearer wrong-key").header("Content-Type", NDJSON)
+        .POST(HttpRequest.BodyPublishers.ofString("{}\n".repeat(200_000))));
+    assertEquals(401, refusedBody.statusCode());
     HttpResponse<String> wrong = server.send(HttpRequest.newBuilder(URI.create(server.url("/v1/status")))
         .header("Authorization", "Bearer not-the-key").GET());
     assertEquals(401, wrong.statusCode());
