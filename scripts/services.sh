@@ -9,6 +9,7 @@ set -euo pipefail
 CH_HTTP=${CH_HTTP:-http://127.0.0.1:8123}
 PG_HOST=${PG_HOST:-127.0.0.1}
 PG_PORT=${PG_PORT:-5432}
+PG_CLUSTER=${PG_CLUSTER:-main}
 
 say() { printf 'services: %s\n' "$*" >&2; }
 
@@ -60,25 +61,25 @@ pg_answers() { psql "postgresql://postgres@$PG_HOST:$PG_PORT/postgres" -tAc 'sel
 
 postgres_up() {
   if pg_answers; then say "PostgreSQL answers on $PG_HOST:$PG_PORT"; return; fi
-  if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+  if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! ls -d /etc/postgresql/*/"$PG_CLUSTER" >/dev/null 2>&1; then
     apt_install postgresql postgresql-client
   fi
   local version
-  version=$(ls /etc/postgresql | sort -V | tail -n 1)
-  if ! pg_lsclusters -h 2>/dev/null | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -q online; then
-    say "starting PostgreSQL $version"
-    as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start
+  version=$(ls -d /etc/postgresql/*/"$PG_CLUSTER" | sort -V | tail -n 1 | cut -d/ -f4)
+  if ! pg_lsclusters -h 2>/dev/null | awk -v v="$version" -v c="$PG_CLUSTER" '$1==v && $2==c {print $4}' | grep -q online; then
+    say "starting PostgreSQL $version/$PG_CLUSTER"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$version" "$PG_CLUSTER" start
   fi
-  wait_for "PostgreSQL (socket)" 30 as_root su postgres -c "psql -tAc 'select 1'"
+  wait_for "PostgreSQL (socket)" 30 as_root su postgres -c "psql -p $PG_PORT -tAc 'select 1'"
   if ! pg_answers; then
     # A fresh Debian cluster asks TCP logins for a password. Shiftlens' default URI logs in as
     # postgres without one, so trust loopback connections (and only those).
-    local hba=/etc/postgresql/$version/main/pg_hba.conf
+    local hba=/etc/postgresql/$version/$PG_CLUSTER/pg_hba.conf
     if ! as_root grep -q '# shiftlens: loopback trust' "$hba"; then
       say "allowing passwordless loopback logins in $hba"
       as_root sed -i '1i # shiftlens: loopback trust\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
     fi
-    as_root pg_ctlcluster --skip-systemctl-redirect "$version" main reload
+    as_root pg_ctlcluster --skip-systemctl-redirect "$version" "$PG_CLUSTER" reload
   fi
   wait_for PostgreSQL 30 pg_answers
   say "PostgreSQL answers on $PG_HOST:$PG_PORT"
