@@ -1,6 +1,6 @@
 package dev.shiftlens.contact;
 
-import dev.shiftlens.platform.ApiException;
+import dev.shiftlens.platform.Replies;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code GET /v1/contacts/{contact_id}}. */
@@ -13,10 +13,6 @@ public final class ContactApi {
 
   public void get(RoutingContext ctx) {
     String id = ctx.pathParam("contact_id");
-    contacts.get(id).onComplete(result -> {
-      if (result.failed()) ctx.fail(ApiException.unavailable("PostgreSQL is unavailable: " + result.cause().getMessage(), 5));
-      else if (result.result() == null) ctx.fail(ApiException.notFound("no contact with contact_id '" + id + "'"));
-      else ctx.json(result.result());
-    });
+    Replies.jsonOrNotFound(ctx, contacts.get(id), "no contact with contact_id '" + id + "'");
   }
 }

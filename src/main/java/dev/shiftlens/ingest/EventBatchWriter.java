@@ -95,6 +95,11 @@ public final class EventBatchWriter {
     return queuedRows;
   }
 
+  /** Bytes of encoded events that wait for storage or are being inserted. */
+  public synchronized long heldBytes() {
+    return heldBytes;
+  }
+
   public long storedRows() {
     return storedRows.get();
   }

@@ -1,6 +1,6 @@
 package dev.shiftlens.send;
 
-import dev.shiftlens.platform.ApiException;
+import dev.shiftlens.platform.Replies;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code GET /v1/sends/{send_id}}. */
@@ -13,10 +13,6 @@ public final class SendApi {
 
   public void get(RoutingContext ctx) {
     String id = ctx.pathParam("send_id");
-    sends.get(id).onComplete(result -> {
-      if (result.failed()) ctx.fail(ApiException.unavailable("PostgreSQL is unavailable: " + result.cause().getMessage(), 5));
-      else if (result.result() == null) ctx.fail(ApiException.notFound("no send with send_id '" + id + "'"));
-      else ctx.json(result.result());
-    });
+    Replies.jsonOrNotFound(ctx, sends.get(id), "no send with send_id '" + id + "'");
   }
 }

@@ -61,6 +61,7 @@ public final class StatusApi {
   private JsonObject ingest() {
     return new JsonObject()
         .put("queued_event_rows", writer.queuedRows())
+        .put("held_event_bytes", writer.heldBytes())
         .put("stored_event_rows", writer.storedRows())
         .put("event_inserts", writer.inserts())
         .put("last_store_error", writer.recentError());

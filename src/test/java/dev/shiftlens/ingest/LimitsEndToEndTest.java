@@ -4,28 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shiftlens.support.CuttableProxy;
+import dev.shiftlens.support.TestEvents;
 import dev.shiftlens.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** Bounds: body size (plain and gzip), row size, and a saturated writer that sheds load with 503. */
 class LimitsEndToEndTest {
-  private static final String RECENT = Instant.now().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
+  private static final String RECENT = TestEvents.RECENT;
 
   private static String rows(String prefix, int n) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      sb.append("{\"contact_id\":\"l").append(i % 10).append("\",\"timestamp\":\"").append(RECENT)
-          .append("\",\"event_name\":\"x\",\"event_instance_id\":\"").append(prefix).append(i).append("\"}\n");
-    }
-    return sb.toString();
+    return TestEvents.ndjson(prefix, n, 10);
   }
 
   @Test
@@ -52,6 +46,15 @@ class LimitsEndToEndTest {
     }
   }
 
+  private static void awaitHeldBytes(TestServer server, long bytes) throws InterruptedException {
+    for (int i = 0; i < 300; i++) {
+      JsonObject health = new JsonObject(server.send(java.net.http.HttpRequest.newBuilder(URI.create(server.url("/health"))).GET()).body());
+      if (health.getJsonObject("ingest").getLong("held_event_bytes") >= bytes) return;
+      Thread.sleep(20);
+    }
+    throw new AssertionError("the first body never filled the writer");
+  }
+
   @Test
   void aSaturatedWriterAnswers503WithRetryAfterInsteadOfGrowing() throws Exception {
     URI clickhouse = URI.create(dev.shiftlens.support.TestStores.CLICKHOUSE_URL);
@@ -66,7 +69,7 @@ class LimitsEndToEndTest {
         // The first body fills the writer while its insert keeps failing; the second finds no room.
         CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(
             () -> server.post("/v1/events", "application/x-ndjson", rows("sat-a-", 40_000)));
-        Thread.sleep(800);
+        awaitHeldBytes(server, 1 << 20);
         long started = System.nanoTime();
         HttpResponse<String> second = server.post("/v1/events", "application/x-ndjson", rows("sat-b-", 40_000));
         long millis = (System.nanoTime() - started) / 1_000_000;

@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shiftlens.support.CuttableProxy;
+import dev.shiftlens.support.TestEvents;
 import dev.shiftlens.support.TestServer;
 import dev.shiftlens.support.TestStores;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.Test;
  * queueing without bound, health says so, and a retry after recovery stores every row once.
  */
 class StoreOutageEndToEndTest {
-  private static final String RECENT = Instant.now().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
   private static CuttableProxy proxy;
   private static TestServer server;
 
@@ -44,12 +42,7 @@ class StoreOutageEndToEndTest {
   }
 
   private static String body(String prefix, int rows) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < rows; i++) {
-      sb.append("{\"contact_id\":\"o").append(i % 50).append("\",\"timestamp\":\"").append(RECENT)
-          .append("\",\"event_name\":\"x\",\"event_instance_id\":\"").append(prefix).append(i).append("\"}\n");
-    }
-    return sb.toString();
+    return TestEvents.ndjson(prefix, rows, 50);
   }
 
   @Test
