@@ -4,10 +4,10 @@ import io.vertx.core.Future;
 
 /** Events go to ClickHouse through the shared {@link EventBatchWriter}; retries of stored events are skipped. */
 final class EventSink implements RowSink {
-  // A typical body (up to tens of thousands of events) travels as one chunk; larger bodies are cut so
-  // that one request never holds more than a few chunks of this size.
-  private static final int CHUNK_ROWS = 65_536;
-  private static final int CHUNK_BYTES = 8 << 20;
+  // A typical body (up to about 15,000 events) travels as one chunk; larger bodies are cut so that
+  // one request never holds more than a few chunks of this size.
+  private static final int CHUNK_ROWS = 16_384;
+  private static final int CHUNK_BYTES = 2 << 20;
 
   private final EventBatchWriter writer;
   private final long now = System.currentTimeMillis();

@@ -7,6 +7,7 @@ import dev.shiftlens.send.SendRepository;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /** {@code POST /v1/contacts}, {@code /v1/events} and {@code /v1/sends}: many rows per body, streamed. */
@@ -20,6 +21,8 @@ public final class IngestApi {
   private final EventBatchWriter events;
   private final ContactRepository contacts;
   private final SendRepository sends;
+  // Each ingestion request holds at most a few chunks of a few MiB: bounding their number bounds memory.
+  private final AtomicInteger active = new AtomicInteger();
 
   public IngestApi(Config config, EventBatchWriter events, ContactRepository contacts, SendRepository sends) {
     this.http = config.http();
@@ -42,6 +45,12 @@ public final class IngestApi {
   }
 
   private void ingest(RoutingContext ctx, Supplier<RowSink> sink) {
+    if (active.incrementAndGet() > http.maxConcurrentIngests()) {
+      active.decrementAndGet();
+      throw new ApiException(503, "Service Unavailable", "too many ingestion requests at once; retry shortly",
+          new io.vertx.core.json.JsonObject().put("retry_after", 1));
+    }
+    ctx.addEndHandler(v -> active.decrementAndGet());
     String encoding = ctx.request().getHeader("Content-Encoding");
     if (encoding != null && !ENCODINGS.contains(encoding.strip().toLowerCase(Locale.ROOT))) {
       throw new ApiException(415, "Unsupported Media Type", "Content-Encoding '" + encoding + "' is not supported; use gzip or none");

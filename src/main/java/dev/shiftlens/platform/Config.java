@@ -20,7 +20,7 @@ public record Config(
     Ingest ingest,
     Windows windows) {
 
-  public record Http(String host, int port, long maxBodyBytes, int maxRowBytes, int instances) {}
+  public record Http(String host, int port, long maxBodyBytes, int maxRowBytes, int instances, int maxConcurrentIngests) {}
 
   public record ClickHouse(String url, String database, int workerThreads) {
     /** JDBC URL of the legacy driver; transfer stays uncompressed because 18.16 answers compressed requests with empty bodies. */
@@ -89,7 +89,8 @@ public record Config(
             r.integer("SHIFTLENS_HTTP_PORT", 8080, 1, 65535),
             r.longValue("SHIFTLENS_MAX_BODY_BYTES", 512L << 20, 1024, 1L << 40),
             r.integer("SHIFTLENS_MAX_ROW_BYTES", 1 << 20, 256, 64 << 20),
-            r.integer("SHIFTLENS_HTTP_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 256)),
+            r.integer("SHIFTLENS_HTTP_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 256),
+            r.integer("SHIFTLENS_MAX_CONCURRENT_INGESTS", 128, 1, 100_000)),
         key,
         generated,
         new ClickHouse(
@@ -102,7 +103,7 @@ public record Config(
         new Ingest(
             r.integer("SHIFTLENS_INGEST_BATCH_ROWS", 200_000, 1, 10_000_000),
             r.integer("SHIFTLENS_INGEST_LINGER_MS", 20, 0, 60_000),
-            r.longValue("SHIFTLENS_INGEST_MAX_PENDING_BYTES", 256L << 20, 1 << 20, 64L << 30),
+            r.longValue("SHIFTLENS_INGEST_MAX_PENDING_BYTES", 128L << 20, 1 << 20, 64L << 30),
             r.integer("SHIFTLENS_INGEST_MAX_INFLIGHT", 2, 1, 16),
             r.integer("SHIFTLENS_INGEST_SATURATION_TIMEOUT_MS", 10_000, 0, 600_000),
             r.integer("SHIFTLENS_STORE_RETRY_MS", 5_000, 0, 600_000),

@@ -46,6 +46,31 @@ class LimitsEndToEndTest {
     }
   }
 
+  @Test
+  void ingestionRequestsOverTheConcurrencyLimitAre503() throws Exception {
+    try (TestServer server = TestServer.start(Map.of("SHIFTLENS_MAX_CONCURRENT_INGESTS", "1"))) {
+      String body = rows("slow-", 3);
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      try (java.net.Socket slow = new java.net.Socket("127.0.0.1", server.port)) {
+        // A client that sends its headers and half of its body, then stalls.
+        var out = slow.getOutputStream();
+        out.write(("POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestServer.KEY
+            + "\r\nContent-Type: application/x-ndjson\r\nContent-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(bytes, 0, bytes.length / 2);
+        out.flush();
+        Thread.sleep(300);
+        HttpResponse<String> refused = server.post("/v1/events", "application/x-ndjson", rows("fast-", 3));
+        assertEquals(503, refused.statusCode(), refused.body());
+        assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+        out.write(bytes, bytes.length / 2, bytes.length - bytes.length / 2);
+        out.flush();
+        String status = new java.io.BufferedReader(new java.io.InputStreamReader(slow.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        assertEquals("HTTP/1.1 200 OK", status);
+      }
+      assertEquals(200, server.post("/v1/events", "application/x-ndjson", rows("fast-", 3)).statusCode());
+    }
+  }
+
   private static void awaitHeldBytes(TestServer server, long bytes) throws InterruptedException {
     for (int i = 0; i < 300; i++) {
       JsonObject health = new JsonObject(server.send(java.net.http.HttpRequest.newBuilder(URI.create(server.url("/health"))).GET()).body());
