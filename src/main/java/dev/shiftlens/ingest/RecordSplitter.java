@@ -255,9 +255,14 @@ abstract class RecordSplitter {
     }
   }
 
-  /** RFC 4180 rows: a line break inside quotes belongs to the field. Blank lines are not rows. */
+  /**
+   * RFC 4180 rows: a line break inside quotes belongs to the field. As in the row reader, a quote opens a
+   * quoted field only at the start of a field; elsewhere it is a plain character. Blank lines are not rows.
+   */
   private static final class CsvSplitter extends RecordSplitter {
-    private boolean quoted;
+    // CLOSED: a quote has just closed the field, or is the first half of a doubled quote
+    private static final int FIELD_START = 0, UNQUOTED = 1, QUOTED = 2, CLOSED = 3;
+    private int state = FIELD_START;
 
     CsvSplitter(int max) {
       super(max);
@@ -265,21 +270,30 @@ abstract class RecordSplitter {
 
     @Override
     protected void scanRecords(Sink sink) throws MalformedBodyException {
+      int st = state;
       for (int i = scan; i < end; i++) {
         byte c = buf[i];
-        if (c == '"') {
-          quoted = !quoted;
-        } else if (c == '\n' && !quoted) {
+        if (st == QUOTED) {
+          if (c == '"') st = CLOSED;
+        } else if (c == '"' && st != UNQUOTED) {
+          st = QUOTED;
+        } else if (c == ',') {
+          st = FIELD_START;
+        } else if (c == '\n') {
           line(start, i, sink);
           start = i + 1;
+          st = FIELD_START;
+        } else {
+          st = UNQUOTED;
         }
       }
+      state = st;
       scan = end;
     }
 
     @Override
     void finish(Sink sink) throws MalformedBodyException {
-      if (quoted) throw new MalformedBodyException("truncated CSV: a quoted field is not closed at the end of the body");
+      if (state == QUOTED) throw new MalformedBodyException("truncated CSV: a quoted field is not closed at the end of the body");
       if (end > start || skipping) line(start, end, sink);
       start = scan = end;
     }
