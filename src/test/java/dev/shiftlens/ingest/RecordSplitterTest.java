@@ -298,6 +298,19 @@ class RecordSplitterTest {
     }
 
     @Test
+    void aQuoteInsideAnUnquotedFieldIsAPlainCharacterAsTheRowReaderReadsIt() throws Exception {
+      assertRecords(csv, "id,name,size\n1,27\" monitor,big\n2,7\" tablet,small\n3,x,y\n",
+          "id,name,size", "1,27\" monitor,big", "2,7\" tablet,small", "3,x,y");
+      assertRecords(csv, "id,name\n1,5\" screen\n", "id,name", "1,5\" screen");
+    }
+
+    @Test
+    void aQuoteOpensAQuotedFieldOnlyAtTheStartOfAField() throws Exception {
+      assertRecords(csv, "a,b\n\"x\ny\",\"\"\n1, \"2\n\"z\",3\n",
+          "a,b", "\"x\ny\",\"\"", "1, \"2", "\"z\",3");
+    }
+
+    @Test
     void anUnterminatedQuoteAtTheEndIsMalformed() {
       String message = assertMalformed(csv, "id,note\n1,\"abc\n2,def\n");
       assertTrue(message.contains("quoted field"), message);
