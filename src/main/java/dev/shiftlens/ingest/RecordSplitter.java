@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * Cuts a body that arrives in pieces into records (an NDJSON line, a JSON array element, a CSV row)
- * without holding more than one record plus one piece in memory. A record longer than the row limit is
- * skipped and reported as oversized, so one huge row rejects only itself.
+ * without holding more than one record plus one piece in memory. A record longer than the row limit (every
+ * byte before its {@code \n}; in a JSON array, the element itself) is skipped and reported as oversized,
+ * so one huge row rejects only itself, however the body is cut into pieces.
  */
 abstract class RecordSplitter {
   interface Sink {
@@ -59,8 +60,13 @@ abstract class RecordSplitter {
   /** Emits every complete record in buf[scan, end). */
   protected abstract void scanRecords(Sink sink) throws MalformedBodyException;
 
-  protected final void emit(int recordStart, int recordEnd, Sink sink) throws MalformedBodyException {
-    if (skipping) {
+  /** The record that ends at {@code end} and began at {@code start} (or earlier, when its start was dropped). */
+  protected final boolean tooLong(int start, int end) {
+    return skipping || end - start > maxRecordBytes;
+  }
+
+  protected final void emit(int recordStart, int recordEnd, boolean tooLong, Sink sink) throws MalformedBodyException {
+    if (tooLong) {
       skipping = false;
       sink.oversized();
     } else {
@@ -115,11 +121,12 @@ abstract class RecordSplitter {
     }
 
     private void line(int from, int to, Sink sink) throws MalformedBodyException {
+      boolean tooLong = tooLong(from, to);
       int a = from, b = to;
       while (a < b && isSpace(buf[a])) a++;
       while (b > a && isSpace(buf[b - 1])) b--;
-      if (a == b && !skipping) return;
-      emit(a, b, sink);
+      if (a == b && !tooLong) return;
+      emit(a, b, tooLong, sink);
     }
   }
 
@@ -231,7 +238,7 @@ abstract class RecordSplitter {
     }
 
     private void endElement(int i, Sink sink) throws MalformedBodyException {
-      emit(start, i, sink);
+      emit(start, i, tooLong(start, i), sink);
       state = AFTER_ELEMENT;
       start = i;
     }
@@ -248,9 +255,14 @@ abstract class RecordSplitter {
     }
   }
 
-  /** RFC 4180 rows: a line break inside quotes belongs to the field. Blank lines are not rows. */
+  /**
+   * RFC 4180 rows: a line break inside quotes belongs to the field. As in the row reader, a quote opens a
+   * quoted field only at the start of a field; elsewhere it is a plain character. Blank lines are not rows.
+   */
   private static final class CsvSplitter extends RecordSplitter {
-    private boolean quoted;
+    // CLOSED: a quote has just closed the field, or is the first half of a doubled quote
+    private static final int FIELD_START = 0, UNQUOTED = 1, QUOTED = 2, CLOSED = 3;
+    private int state = FIELD_START;
 
     CsvSplitter(int max) {
       super(max);
@@ -258,32 +270,42 @@ abstract class RecordSplitter {
 
     @Override
     protected void scanRecords(Sink sink) throws MalformedBodyException {
+      int st = state;
       for (int i = scan; i < end; i++) {
         byte c = buf[i];
-        if (c == '"') {
-          quoted = !quoted;
-        } else if (c == '\n' && !quoted) {
+        if (st == QUOTED) {
+          if (c == '"') st = CLOSED;
+        } else if (c == '"' && st != UNQUOTED) {
+          st = QUOTED;
+        } else if (c == ',') {
+          st = FIELD_START;
+        } else if (c == '\n') {
           line(start, i, sink);
           start = i + 1;
+          st = FIELD_START;
+        } else {
+          st = UNQUOTED;
         }
       }
+      state = st;
       scan = end;
     }
 
     @Override
     void finish(Sink sink) throws MalformedBodyException {
-      if (quoted) throw new MalformedBodyException("truncated CSV: a quoted field is not closed at the end of the body");
+      if (state == QUOTED) throw new MalformedBodyException("truncated CSV: a quoted field is not closed at the end of the body");
       if (end > start || skipping) line(start, end, sink);
       start = scan = end;
     }
 
     private void line(int from, int to, Sink sink) throws MalformedBodyException {
+      boolean tooLong = tooLong(from, to);
       int b = to;
       if (b > from && buf[b - 1] == '\r') b--;
       boolean blank = true;
       for (int k = from; k < b && blank; k++) blank = isSpace(buf[k]);
-      if (blank && !skipping) return;
-      emit(from, b, sink);
+      if (blank && !tooLong) return;
+      emit(from, b, tooLong, sink);
     }
   }
 }

@@ -78,6 +78,10 @@ abstract class RowReader {
     @Override
     boolean consumeHeader(byte[] bytes, int offset, int length) throws MalformedBodyException {
       if (header != null) return false;
+      if (length >= 3 && bytes[offset] == (byte) 0xEF && bytes[offset + 1] == (byte) 0xBB && bytes[offset + 2] == (byte) 0xBF) {
+        offset += 3; // a UTF-8 byte order mark, as spreadsheets write: not part of the first name, which may be quoted
+        length -= 3;
+      }
       try {
         split(bytes, offset, length);
       } catch (RowException e) {
@@ -86,7 +90,6 @@ abstract class RowReader {
       header = fields.stream().map(String::strip).toArray(String[]::new);
       for (int i = 0; i < header.length; i++) {
         if (header[i].isEmpty()) throw new MalformedBodyException("CSV header: column " + (i + 1) + " has no name");
-        if (header[i].startsWith("\uFEFF")) header[i] = header[i].substring(1);
       }
       return true;
     }

@@ -21,6 +21,9 @@ public final class Times {
   /** Epoch milliseconds of a JSON number. */
   public static long fromNumber(Number n) {
     if (n instanceof Long || n instanceof Integer || n instanceof java.math.BigInteger) {
+      if (n instanceof java.math.BigInteger big && big.bitLength() > 63) {
+        throw new IllegalArgumentException("not a time: " + abbreviate(n.toString()) + " is beyond any epoch seconds or milliseconds");
+      }
       long v = n.longValue();
       return Math.abs(v) > EPOCH_MILLIS_THRESHOLD ? v : Math.multiplyExact(v, 1000L);
     }

@@ -1,0 +1,160 @@
+package dev.shiftlens.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigTest {
+  private static final Map<String, String> NONE = Map.of();
+
+  /** Config.from fails, and the message names the variable. */
+  private static ConfigException rejected(String variable, String value) {
+    ConfigException e = assertThrows(ConfigException.class, () -> Config.from(Map.of(variable, value)), variable + "=" + value);
+    assertTrue(e.getMessage().contains(variable), e.getMessage());
+    return e;
+  }
+
+  @Test
+  void defaultsServeOnPort8080AgainstLocalServices() {
+    Config c = Config.from(NONE);
+    assertEquals("0.0.0.0", c.http().host());
+    assertEquals(8080, c.http().port());
+    assertEquals(512L << 20, c.http().maxBodyBytes());
+    assertEquals(1 << 20, c.http().maxRowBytes());
+    assertTrue(c.http().instances() >= 1);
+    assertEquals("http://127.0.0.1:8123", c.clickhouse().url());
+    assertEquals("shiftlens", c.clickhouse().database());
+    assertEquals("postgresql://postgres@127.0.0.1:5432/shiftlens", c.postgres().uri());
+    assertEquals("shiftlens", c.postgres().database());
+    assertEquals(24.0, c.windows().defaultHours());
+    assertTrue(c.windows().perChannel().isEmpty());
+  }
+
+  @Test
+  void withoutAnApiKeyOneIsGenerated() {
+    Config a = Config.from(NONE);
+    Config b = Config.from(Map.of("SHIFTLENS_API_KEY", "   "));
+    assertTrue(a.apiKeyGenerated());
+    assertTrue(b.apiKeyGenerated());
+    assertTrue(a.apiKey().matches("sl_[0-9a-f]{48}"), a.apiKey());
+    assertTrue(b.apiKey().matches("sl_[0-9a-f]{48}"), b.apiKey());
+    assertNotEquals(a.apiKey(), b.apiKey());
+  }
+
+  @Test
+  void aGivenApiKeyIsUsedAsItIs() {
+    Config c = Config.from(Map.of("SHIFTLENS_API_KEY", " my-secret-key "));
+    assertEquals("my-secret-key", c.apiKey());
+    assertFalse(c.apiKeyGenerated());
+    rejected("SHIFTLENS_API_KEY", "short");
+  }
+
+  @Test
+  void givenValuesOverrideTheDefaults() {
+    Config c = Config.from(Map.of(
+        "SHIFTLENS_HTTP_PORT", " 9090 ",
+        "SHIFTLENS_CLICKHOUSE_URL", "http://clickhouse.internal:18123",
+        "SHIFTLENS_CLICKHOUSE_DATABASE", "analytics_2",
+        "SHIFTLENS_PG_URI", "postgres://app:pw@db.internal/shift",
+        "SHIFTLENS_WINDOW_HOURS", "48",
+        "SHIFTLENS_CHANNEL_WINDOW_HOURS", "push=6, email = 72,in_app=0.5"));
+    assertEquals(9090, c.http().port());
+    assertEquals("http://clickhouse.internal:18123", c.clickhouse().url());
+    assertEquals("analytics_2", c.clickhouse().database());
+    assertEquals("shift", c.postgres().database());
+    assertEquals(48.0, c.windows().defaultHours());
+    assertEquals(Map.of("push", 6.0, "email", 72.0, "in_app", 0.5), c.windows().perChannel());
+  }
+
+  @Test
+  void aBlankNumberTakesItsDefault() {
+    assertEquals(8080, Config.from(Map.of("SHIFTLENS_HTTP_PORT", " ")).http().port());
+  }
+
+  @Test
+  void theWindowOfAChannelIsItsOwnElseTheDefault() {
+    Config.Windows w = Config.from(Map.of("SHIFTLENS_WINDOW_HOURS", "12", "SHIFTLENS_CHANNEL_WINDOW_HOURS", "push=6")).windows();
+    assertEquals(6.0, w.hoursFor("push"));
+    assertEquals(12.0, w.hoursFor("email"));
+    assertEquals(12.0, w.hoursFor("Push"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "SHIFTLENS_HTTP_PORT | 0",
+      "SHIFTLENS_HTTP_PORT | 70000",
+      "SHIFTLENS_HTTP_PORT | -1",
+      "SHIFTLENS_HTTP_PORT | abc",
+      "SHIFTLENS_HTTP_PORT | 8080.5",
+      "SHIFTLENS_HTTP_PORT | 99999999999999999999",
+      "SHIFTLENS_MAX_ROW_BYTES | 255",
+      "SHIFTLENS_MAX_BODY_BYTES | 1k",
+      "SHIFTLENS_HTTP_INSTANCES | 0",
+      "SHIFTLENS_CLICKHOUSE_DATABASE | shift-lens",
+      "SHIFTLENS_CLICKHOUSE_DATABASE | 1shiftlens",
+      "SHIFTLENS_CLICKHOUSE_DATABASE | shift lens",
+      "SHIFTLENS_CLICKHOUSE_DATABASE | db;DROP",
+      "SHIFTLENS_CLICKHOUSE_URL | not a url",
+      "SHIFTLENS_CLICKHOUSE_URL | localhost:8123",
+      "SHIFTLENS_CLICKHOUSE_URL | ftp://localhost:8123",
+      "SHIFTLENS_CLICKHOUSE_URL | http:///nohost",
+      "SHIFTLENS_PG_URI | not a url",
+      "SHIFTLENS_PG_URI | http://127.0.0.1:5432/shiftlens",
+      "SHIFTLENS_PG_URI | postgresql:///shiftlens",
+      "SHIFTLENS_PG_POOL_SIZE | 0",
+      "SHIFTLENS_INGEST_BATCH_ROWS | lots",
+      "SHIFTLENS_INGEST_RECENT_KEYS | -1",
+      "SHIFTLENS_WINDOW_HOURS | 0",
+      "SHIFTLENS_WINDOW_HOURS | 168.5",
+      "SHIFTLENS_WINDOW_HOURS | day",
+      "SHIFTLENS_WINDOW_HOURS | NaN",
+      "SHIFTLENS_CHANNEL_WINDOW_HOURS | push=0",
+      "SHIFTLENS_CHANNEL_WINDOW_HOURS | push",
+      "SHIFTLENS_CHANNEL_WINDOW_HOURS | push=",
+      "SHIFTLENS_CHANNEL_WINDOW_HOURS | push=six",
+      "SHIFTLENS_CHANNEL_WINDOW_HOURS | push=169",
+      "SHIFTLENS_CHANNEL_WINDOW_HOURS | push=-6",
+      "SHIFTLENS_CHANNEL_WINDOW_HOURS | =6",
+      "SHIFTLENS_CHANNEL_WINDOW_HOURS | 'push=6,,email=24'",
+      "SHIFTLENS_CHANNEL_WINDOW_HOURS | push=NaN"})
+  void aBadValueStopsStartUpWithTheVariableNamed(String variable, String value) {
+    rejected(variable, value);
+  }
+
+  @Test
+  void theMessageSaysWhatIsWrong() {
+    assertEquals("SHIFTLENS_HTTP_PORT must be between 1 and 65535, got 70000", rejected("SHIFTLENS_HTTP_PORT", "70000").getMessage());
+    assertTrue(rejected("SHIFTLENS_CHANNEL_WINDOW_HOURS", "push=0,email=2").getMessage().contains("'push=0'"));
+  }
+
+  @Test
+  void theMaintenanceUriIsTheSameServerAndCredentialsOnThePostgresDatabase() {
+    Config.Postgres pg = new Config.Postgres("postgresql://app:p%40ss@db.example.com:5433/shiftlens?sslmode=require&connect_timeout=5", 8);
+    assertEquals("postgresql://app:p%40ss@db.example.com:5433/postgres?sslmode=require&connect_timeout=5", pg.maintenanceUri());
+    assertEquals("shiftlens", pg.database());
+    Config.Postgres plain = new Config.Postgres("postgres://postgres@127.0.0.1/analytics", 8);
+    assertEquals("postgres://postgres@127.0.0.1/postgres", plain.maintenanceUri());
+    assertEquals("analytics", plain.database());
+  }
+
+  @Test
+  void aUriWithoutADatabaseMeansThePostgresDatabase() {
+    assertEquals("postgres", new Config.Postgres("postgresql://127.0.0.1:5432", 8).database());
+    assertEquals("postgres", new Config.Postgres("postgresql://127.0.0.1:5432/", 8).database());
+  }
+
+  @Test
+  void theClickHouseJdbcUrlKeepsHostAndPortAndDefaultsToPort8123() {
+    assertEquals("jdbc:clickhouse://ch.internal:18123/events_db?compress=false&socket_timeout=600000",
+        new Config.ClickHouse("http://ch.internal:18123", "shiftlens", 4).jdbcUrl("events_db"));
+    assertEquals("jdbc:clickhouse://ch.internal:8123/shiftlens?compress=false&socket_timeout=600000",
+        new Config.ClickHouse("http://ch.internal", "shiftlens", 4).jdbcUrl("shiftlens"));
+  }
+}
