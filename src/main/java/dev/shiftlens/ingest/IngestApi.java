@@ -7,6 +7,7 @@ import dev.shiftlens.send.SendRepository;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -45,12 +46,6 @@ public final class IngestApi {
   }
 
   private void ingest(RoutingContext ctx, Supplier<RowSink> sink) {
-    if (active.incrementAndGet() > http.maxConcurrentIngests()) {
-      active.decrementAndGet();
-      throw new ApiException(503, "Service Unavailable", "too many ingestion requests at once; retry shortly",
-          new io.vertx.core.json.JsonObject().put("retry_after", 1));
-    }
-    ctx.addEndHandler(v -> active.decrementAndGet());
     String encoding = ctx.request().getHeader("Content-Encoding");
     if (encoding != null && !ENCODINGS.contains(encoding.strip().toLowerCase(Locale.ROOT))) {
       throw new ApiException(415, "Unsupported Media Type", "Content-Encoding '" + encoding + "' is not supported; use gzip or none");
@@ -82,7 +77,19 @@ public final class IngestApi {
         throw ApiException.badRequest("Content-Length is not a number");
       }
     }
-    new IngestRequest(ctx.request(), splitter, reader, sink.get(), http.maxBodyBytes(), maxRow).start();
+    if (active.incrementAndGet() > http.maxConcurrentIngests()) {
+      active.decrementAndGet();
+      throw new ApiException(503, "Service Unavailable", "too many ingestion requests at once; retry shortly",
+          new io.vertx.core.json.JsonObject().put("retry_after", 1));
+    }
+    // Released just before the answer is written (so a client that sends its next body at once finds
+    // the slot free), or when the connection goes away; whichever comes first.
+    AtomicBoolean held = new AtomicBoolean(true);
+    Runnable release = () -> {
+      if (held.compareAndSet(true, false)) active.decrementAndGet();
+    };
+    ctx.addEndHandler(v -> release.run());
+    new IngestRequest(ctx.request(), splitter, reader, sink.get(), http.maxBodyBytes(), maxRow, release).start();
   }
 
   /** The body's length when it is sent plain with a Content-Length; -1 otherwise. */

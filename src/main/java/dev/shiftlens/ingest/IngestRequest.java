@@ -23,6 +23,7 @@ final class IngestRequest implements RecordSplitter.Sink {
   private final long maxBodyBytes;
   private final int maxRowBytes;
   private final RawRow row = new RawRow();
+  private final Runnable release;
 
   private long bodyBytes;
   private int rowIndex;
@@ -37,7 +38,9 @@ final class IngestRequest implements RecordSplitter.Sink {
   private boolean done;
   private ApiException failure;
 
-  IngestRequest(HttpServerRequest request, RecordSplitter splitter, RowReader reader, RowSink sink, long maxBodyBytes, int maxRowBytes) {
+  IngestRequest(HttpServerRequest request, RecordSplitter splitter, RowReader reader, RowSink sink, long maxBodyBytes,
+      int maxRowBytes, Runnable release) {
+    this.release = release;
     this.request = request;
     this.splitter = splitter;
     this.reader = reader;
@@ -49,7 +52,10 @@ final class IngestRequest implements RecordSplitter.Sink {
   void start() {
     request.handler(this::onData);
     request.endHandler(v -> onEnd());
-    request.exceptionHandler(e -> done = true); // the client went away: nothing to answer
+    request.exceptionHandler(e -> { // the client went away: nothing to answer
+      done = true;
+      release.run();
+    });
     request.resume();
   }
 
@@ -183,6 +189,7 @@ final class IngestRequest implements RecordSplitter.Sink {
   private void maybeAnswer() {
     if (done || !ended || outstanding > 0 || waitingForRoom) return;
     done = true;
+    release.run();
     if (failure != null) {
       // what was stored before the failure, so that the client knows; a retry of the whole body is safe
       if (failure.extra() != null) failure.extra().mergeIn(counts());
@@ -194,6 +201,7 @@ final class IngestRequest implements RecordSplitter.Sink {
 
   private void tooLarge() {
     done = true;
+    release.run();
     request.pause();
     ApiException problem = new ApiException(413, "Content Too Large",
         "the body exceeds " + maxBodyBytes + " bytes (after decompression); split it into smaller bodies", counts());

@@ -47,6 +47,9 @@ public final class HttpApiVerticle extends VerticleBase {
         .setPort(http.port())
         .setDecompressionSupported(true)
         .setHandle100ContinueAutomatically(true)
+        // HTTP/1.1 only: over one multiplexed h2c connection, a body paused for back-pressure would hold
+        // up the other requests of that connection.
+        .setHttp2ClearTextEnabled(false)
         .setCompressionSupported(true)
         .setIdleTimeout(120)
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
