@@ -42,6 +42,7 @@ public final class IngestBenchmark {
   private int batch = 10_000;
   private long seed = 20261102L;
   private long serverPid = -1;
+  private final long clickhousePid = ProcessCpu.find("clickhouse-server");
   private String clickhouseUrl = "http://127.0.0.1:8123";
   private String database = "shiftlens_bench";
   private boolean skipServer;
@@ -206,8 +207,10 @@ public final class IngestBenchmark {
     System.gc();
     Loader.Result result;
     RssSampler memory = serverPid > 0 ? new RssSampler(serverPid).start() : null;
+    double[] cpu = cpuNow();
     try {
       result = loader.run(bodies, target);
+      cpuRows("server", cpu);
     } finally {
       if (memory != null) {
         memory.close();
@@ -281,7 +284,9 @@ public final class IngestBenchmark {
 
     loader.warmUp(bodies, WARM_UP_REQUESTS);
     System.gc();
+    double[] cpu = cpuNow();
     Loader.Result result = loader.run(bodies, target);
+    cpuRows("clickhouse", cpu);
     report("clickhouse", "clickhouse JSONEachRow/s", result, "rows");
     if (result.failure() == null) {
       long counted = Long.parseLong(clickhouse(http, "SELECT count() FROM " + table).strip());
@@ -312,6 +317,23 @@ public final class IngestBenchmark {
   }
 
   /** Logs how a load went and adds its rate and duration to the summary. */
+  /** CPU seconds so far of the server and of ClickHouse. */
+  private double[] cpuNow() {
+    return new double[] {ProcessCpu.seconds(serverPid), ProcessCpu.seconds(clickhousePid)};
+  }
+
+  /** CPU seconds the server and ClickHouse used during a phase, per million rows. */
+  private void cpuRows(String phase, double[] before) {
+    double[] after = cpuNow();
+    double perMillion = 1e6 / events;
+    if (before[0] >= 0 && after[0] >= 0 && phase.equals("server")) {
+      row("server CPU s/1M rows", String.format(Locale.ROOT, "%.2f", (after[0] - before[0]) * perMillion));
+    }
+    if (before[1] >= 0 && after[1] >= 0) {
+      row(phase + " phase: ClickHouse CPU s/1M", String.format(Locale.ROOT, "%.2f", (after[1] - before[1]) * perMillion));
+    }
+  }
+
   private void report(String phase, String rateName, Loader.Result result, String what) {
     if (result.failure() != null) {
       fail(phase + ": " + result.failure());

@@ -2,7 +2,9 @@ package dev.shiftlens.ingest;
 
 import dev.shiftlens.platform.ApiException;
 import dev.shiftlens.platform.Problems;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -66,9 +68,15 @@ final class IngestRequest implements RecordSplitter.Sink {
       tooLarge();
       return;
     }
-    byte[] bytes = buffer.getBytes();
     try {
-      splitter.feed(bytes, 0, bytes.length, this);
+      // Read the network buffer in place when it is backed by an array; the splitter copies what it keeps.
+      ByteBuf buf = buffer instanceof BufferInternal internal ? internal.getByteBuf() : null;
+      if (buf != null && buf.hasArray()) {
+        splitter.feed(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes(), this);
+      } else {
+        byte[] bytes = buffer.getBytes();
+        splitter.feed(bytes, 0, bytes.length, this);
+      }
     } catch (MalformedBodyException e) {
       fail(malformed(e.getMessage()));
     }

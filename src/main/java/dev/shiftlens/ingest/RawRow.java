@@ -1,6 +1,9 @@
 package dev.shiftlens.ingest;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * One row as read from the body, before validation: field names with values that are {@link String},
@@ -12,20 +15,31 @@ final class RawRow {
   /** A JSON object or array kept as compact text. */
   record Json(String text, boolean isObject) {}
 
+  /**
+   * The field names the validators ask for. Names read from a body are replaced by these very
+   * instances, so that looking a field up compares references, not characters.
+   */
+  private static final Map<String, String> KNOWN = Stream.of(
+          "contact_id", "country", "push_token", "phone_number", "email_address", "timezone",
+          "timestamp", "event_name", "event_instance_id", "metadata",
+          "send_id", "message_id", "channel", "sent_at", "labels", "holdout", "window_hours")
+      .collect(Collectors.toUnmodifiableMap(n -> n, n -> n));
+
   private String[] names = new String[16];
   private Object[] values = new Object[16];
   private int size;
   private boolean textual;
 
   void reset(boolean textual) {
-    Arrays.fill(values, 0, size, null);
-    size = 0;
+    size = 0; // the values of the previous row stay referenced until overwritten: at most one row's worth
     this.textual = textual;
   }
 
   void put(String name, Object value) {
+    String known = KNOWN.get(name);
+    if (known != null) name = known;
     for (int i = 0; i < size; i++) {
-      if (names[i].equals(name)) { // a repeated key: the last one wins, as in most JSON readers
+      if (names[i] == name || names[i].equals(name)) { // a repeated key: the last one wins, as in most JSON readers
         values[i] = value;
         return;
       }
@@ -65,6 +79,11 @@ final class RawRow {
   }
 
   private int index(String name) {
+    String known = KNOWN.get(name);
+    if (known != null) {
+      for (int i = 0; i < size; i++) if (names[i] == known) return i;
+      return -1;
+    }
     for (int i = 0; i < size; i++) if (names[i].equals(name)) return i;
     return -1;
   }
