@@ -37,7 +37,7 @@ public final class IngestBenchmark {
   private String url = "http://127.0.0.1:18080";
   private String key = "bench-key";
   private int events = 1_000_000;
-  private int serverWarmUp = 200_000;
+  private int serverWarmUp = 500_000;
   private int clients = 4;
   private int batch = 10_000;
   private long seed = 20261102L;
