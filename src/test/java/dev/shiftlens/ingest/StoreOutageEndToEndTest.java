@@ -69,4 +69,33 @@ class StoreOutageEndToEndTest {
         + ".events WHERE startsWith(event_instance_id, 'outage-')"));
     assertEquals(200, server.send(java.net.http.HttpRequest.newBuilder(URI.create(server.url("/health"))).GET()).statusCode());
   }
+
+  @Test
+  void anUnreachablePostgresGives503ForContactsAndSendsAndHealthSaysSo() {
+    URI pg = URI.create(TestStores.PG_SERVER);
+    String database = TestStores.freshDatabaseName();
+    try (CuttableProxy pgProxy = new CuttableProxy(pg.getHost(), pg.getPort());
+        TestServer viaProxy = TestServer.start(Map.of(
+            "SHIFTLENS_CLICKHOUSE_DATABASE", database,
+            "SHIFTLENS_PG_URI", "postgresql://postgres@127.0.0.1:" + pgProxy.port() + "/" + database))) {
+      String contacts = "[{\"contact_id\":\"pg-1\",\"country\":\"NL\"}]";
+      pgProxy.cut();
+      try {
+        HttpResponse<String> refused = viaProxy.post("/v1/contacts", "application/json", contacts);
+        assertEquals(503, refused.statusCode(), refused.body());
+        assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+        HttpResponse<String> send = viaProxy.post("/v1/sends", "application/json",
+            "[{\"contact_id\":\"pg-1\",\"message_id\":\"m\",\"channel\":\"push\",\"sent_at\":\"" + TestEvents.RECENT + "\"}]");
+        assertEquals(503, send.statusCode(), send.body());
+        HttpResponse<String> health = viaProxy.send(java.net.http.HttpRequest.newBuilder(URI.create(viaProxy.url("/health"))).GET());
+        assertEquals(503, health.statusCode());
+        assertTrue(new JsonObject(health.body()).getString("postgres").startsWith("down"));
+      } finally {
+        pgProxy.restore();
+      }
+      HttpResponse<String> stored = viaProxy.post("/v1/contacts", "application/json", contacts);
+      assertEquals(200, stored.statusCode(), stored.body());
+      assertEquals(200, viaProxy.get("/v1/contacts/pg-1").statusCode());
+    }
+  }
 }
