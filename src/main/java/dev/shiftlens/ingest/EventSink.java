@@ -11,7 +11,7 @@ final class EventSink implements RowSink {
 
   private final EventBatchWriter writer;
   private final long now = System.currentTimeMillis();
-  private final long nowSeconds = now / 1000;
+  private long chunkStartedSeconds = now / 1000;
   private final int chunkCapacity;
   private EventChunk chunk;
   private long recognised;
@@ -32,7 +32,9 @@ final class EventSink implements RowSink {
       recognised++;
       return;
     }
-    chunk.add(event, key, nowSeconds);
+    // ingested_at is when the chunk began, so that rows are stored within moments of their
+    // ingested_at even when a large body takes minutes to arrive (EventCounter relies on it).
+    chunk.add(event, key, chunkStartedSeconds);
   }
 
   @Override
@@ -45,6 +47,7 @@ final class EventSink implements RowSink {
     EventChunk full = chunk;
     long dup = recognised;
     chunk = new EventChunk(chunkCapacity);
+    chunkStartedSeconds = System.currentTimeMillis() / 1000;
     recognised = 0;
     if (full.rows() == 0) return Future.succeededFuture(new Counts(0, dup));
     return writer.submit(full).map(v -> new Counts(full.rows(), dup));

@@ -65,6 +65,7 @@ public final class Server {
         .compose(v -> vertx.deployVerticle(() -> new HttpApiVerticle(services),
             new DeploymentOptions().setInstances(config.http().instances())))
         .map(id -> {
+          services.status.warmUp();
           server.deployment = id;
           return server;
         })

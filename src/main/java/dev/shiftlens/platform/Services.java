@@ -44,7 +44,9 @@ public final class Services {
     this.ingest = new IngestApi(config, events, contactRepository, sendRepository);
     this.contacts = new ContactApi(contactRepository);
     this.sends = new SendApi(sendRepository);
-    this.status = new StatusApi(pool, clickhouse, events);
+    // A stamped event row is stored, or given up on, within the saturation wait plus the retry budget.
+    long settle = Math.max(300, (config.ingest().saturationTimeoutMillis() + config.ingest().storeRetryMillis()) / 1000 + 120);
+    this.status = new StatusApi(pool, clickhouse, events, settle);
   }
 
   /** Stores the events still queued, then closes the store clients. */

@@ -13,21 +13,28 @@ import io.vertx.sqlclient.Row;
 /** {@code GET /v1/status} (counts) and {@code GET /health} (are the stores reachable). */
 public final class StatusApi {
   private static final String COUNTS = SqlFiles.postgres("status_counts");
-  private static final String EVENTS = SqlFiles.clickhouse("events_distinct_count");
 
   private final Pool pool;
   private final ClickHouse clickhouse;
   private final EventBatchWriter writer;
+  private final EventCounter events;
 
-  public StatusApi(Pool pool, ClickHouse clickhouse, EventBatchWriter writer) {
+  /** {@code settleSeconds}: the longest a stamped event row can wait before it is stored, with margin. */
+  public StatusApi(Pool pool, ClickHouse clickhouse, EventBatchWriter writer, long settleSeconds) {
     this.pool = pool;
     this.clickhouse = clickhouse;
     this.writer = writer;
+    this.events = new EventCounter(clickhouse, settleSeconds);
+  }
+
+  /** Starts the first count of settled events in the background, so that the first status call is quick. */
+  public void warmUp() {
+    events.count();
   }
 
   public void status(RoutingContext ctx) {
     Future<Row> counts = pool.query(COUNTS).execute().map(rows -> rows.iterator().next());
-    Future<Long> events = clickhouse.queryLong(EVENTS);
+    Future<Long> events = this.events.count();
     Future.all(counts, events)
         .onSuccess(all -> {
           Row c = counts.result();
