@@ -327,10 +327,11 @@ public final class IngestBenchmark {
     double[] after = cpuNow();
     double perMillion = 1e6 / events;
     if (before[0] >= 0 && after[0] >= 0 && phase.equals("server")) {
-      row("server CPU s/1M rows", String.format(Locale.ROOT, "%.2f", (after[0] - before[0]) * perMillion));
+      row("server CPU s/1M", String.format(Locale.ROOT, "%.2f", (after[0] - before[0]) * perMillion));
     }
     if (before[1] >= 0 && after[1] >= 0) {
-      row(phase + " phase: ClickHouse CPU s/1M", String.format(Locale.ROOT, "%.2f", (after[1] - before[1]) * perMillion));
+      row("CH CPU s/1M, " + (phase.equals("server") ? "phase A" : "phase B"),
+          String.format(Locale.ROOT, "%.2f", (after[1] - before[1]) * perMillion));
     }
   }
 
