@@ -18,19 +18,20 @@ import java.util.Map;
 public final class DemoCommand {
   private static final String USAGE = """
       usage: java -jar shiftlens.jar demo [--url URL] [--key KEY] [--seed N] [--contacts N]
-                                         [--days N] [--anchor INSTANT] [--truth FILE]
+                                         [--days N] [--anchor INSTANT] [--truth FILE] [--force]
         --url       server base URL (default http://127.0.0.1:$SHIFTLENS_HTTP_PORT, port 8080)
         --key       API key with scope ingest (default $SHIFTLENS_API_KEY)
         --seed      random seed (default 42)
         --contacts  number of contacts (default 3000)
         --days      days of data, ending at the anchor; sends fall in the last 7 (default 35)
         --anchor    end of the data, an ISO instant on a whole hour (default now, to the hour)
-        --truth     where to write the ground truth (default target/demo/ground-truth.json)""";
+        --truth     where to write the ground truth (default target/demo/ground-truth.json)
+        --force     load even when the server already holds a demo dataset of this seed""";
 
   private DemoCommand() {}
 
   /** The parsed command line. */
-  record Options(URI url, String key, DemoSpec spec, Path truth) {}
+  record Options(URI url, String key, DemoSpec spec, Path truth, boolean force) {}
 
   public static void main(String[] args) {
     System.exit(run(args, System.getenv(), System.out));
@@ -52,9 +53,17 @@ public final class DemoCommand {
         data.contacts().size(), data.eventCount(), data.sends().size(), spec.seed(),
         spec.spanStart(), spec.anchor(), seconds(started));
     try (DemoLoader loader = new DemoLoader(options.url(), options.key(), out)) {
+      loader.awaitHealth(Duration.ofSeconds(60));
+      // Ids repeat for a seed whatever the anchor, so a second load at a later hour would mix two
+      // datasets under the same ids; the sends go last, so their first one marks a finished load.
+      String marker = "/v1/sends/" + data.sends().get(0).sendId();
+      if (!options.force() && loader.exists(marker)) {
+        out.println("demo: the server already holds the demo dataset of seed " + spec.seed()
+            + " (found " + marker + "); nothing loaded. Use --force to load anyway, or --seed for another dataset.");
+        return 0;
+      }
       data.truth().writeJson(options.truth());
       out.println("demo: ground truth written to " + options.truth());
-      loader.awaitHealth(Duration.ofSeconds(60));
       // Events go before sends: a send whose window has closed may be evaluated once it lands.
       DemoLoader.Tally contacts = loader.load("/v1/contacts", "contacts", data.contacts(),
           DemoRows::contact, data.contacts().size());
@@ -84,8 +93,13 @@ public final class DemoCommand {
 
   static Options parse(String[] args, Map<String, String> env) {
     Map<String, String> given = new HashMap<>();
+    boolean force = false;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
+      if (name.equals("--force")) {
+        force = true;
+        continue;
+      }
       if (!name.matches("--(url|key|seed|contacts|days|anchor|truth)")) {
         throw new IllegalArgumentException("unknown argument " + name);
       }
@@ -105,7 +119,7 @@ public final class DemoCommand {
     DemoSpec spec = new DemoSpec(number(given, "seed", 42), (int) number(given, "contacts", 3000),
         (int) number(given, "days", 35), anchor);
     Path truth = Path.of(given.getOrDefault("truth", "target/demo/ground-truth.json"));
-    return new Options(url, key, spec, truth);
+    return new Options(url, key, spec, truth, force);
   }
 
   private static long number(Map<String, String> given, String name, long fallback) {

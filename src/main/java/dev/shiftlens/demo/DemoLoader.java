@@ -81,6 +81,19 @@ final class DemoLoader implements AutoCloseable {
     }
   }
 
+  /** Whether {@code GET path} finds something (200) rather than nothing (404). */
+  boolean exists(String path) throws LoadException, InterruptedException {
+    try {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve(path))
+          .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + key).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() == 200 || response.statusCode() == 404) return response.statusCode() == 200;
+      throw new LoadException("GET " + path + ": HTTP " + response.statusCode() + " " + response.body());
+    } catch (IOException e) {
+      throw new LoadException("GET " + path + ": " + e);
+    }
+  }
+
   /**
    * Posts all rows to {@code path} and prints progress as "demo: KIND DONE/TOTAL (P%)". Stops
    * sending further batches once a row is rejected or a batch fails.

@@ -18,15 +18,17 @@ class DemoCommandTest {
     assertEquals("secret", o.key());
     assertEquals(DemoSpec.defaults(Instant.parse("2026-03-01T12:00:00Z")), o.spec());
     assertEquals(Path.of("target/demo/ground-truth.json"), o.truth());
+    assertEquals(false, o.force());
   }
 
   @Test
   void argumentsOverrideTheDefaults() {
     DemoCommand.Options o = DemoCommand.parse(new String[] {"--url", "http://h:1", "--key", "k",
         "--seed", "7", "--contacts", "10", "--days", "20", "--truth", "t.json",
-        "--anchor", "2026-03-01T12:00:00Z"}, Map.of());
+        "--anchor", "2026-03-01T12:00:00Z", "--force"}, Map.of());
     assertEquals(new DemoSpec(7, 10, 20, Instant.parse("2026-03-01T12:00:00Z")), o.spec());
     assertEquals(URI.create("http://h:1"), o.url());
+    assertEquals(true, o.force());
   }
 
   @Test
