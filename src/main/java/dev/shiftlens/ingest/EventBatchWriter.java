@@ -153,10 +153,6 @@ public final class EventBatchWriter {
         rows += p.chunk().rows();
       }
       if (result.succeeded()) {
-        for (Pending p : batch) {
-          EventChunk c = p.chunk();
-          for (int i = 0; i < c.rows(); i++) recent.add(c.keyHi(i), c.keyLo(i));
-        }
         storedRows.addAndGet(rows);
         if (LOG.isLoggable(Level.FINE)) {
           LOG.fine("inserted " + rows + " events from " + batch.size() + " chunks in " + (System.nanoTime() - started) / 1_000_000 + " ms");
@@ -182,6 +178,11 @@ public final class EventBatchWriter {
     while (true) {
       try {
         clickhouse.insertRowBinaryBlocking(table, EventChunk.COLUMNS, stream(batch));
+        // Only now are these keys "stored"; remembering them here keeps the work off the event loops.
+        for (Pending p : batch) {
+          EventChunk c = p.chunk();
+          for (int i = 0; i < c.rows(); i++) recent.add(c.keyHi(i), c.keyLo(i));
+        }
         return;
       } catch (Exception e) {
         lastError = e.getMessage();
