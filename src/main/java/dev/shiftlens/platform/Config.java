@@ -40,6 +40,13 @@ public record Config(
           .append(u.getRawQuery() == null ? "" : "?" + u.getRawQuery()).toString();
     }
 
+    /** The URI without its password, for messages. */
+    public String redacted() {
+      URI u = URI.create(uri);
+      String user = u.getUserInfo() == null ? "" : u.getUserInfo().replaceAll(":.*", ":***") + "@";
+      return u.getScheme() + "://" + user + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()) + u.getPath();
+    }
+
     public String database() {
       String path = URI.create(uri).getPath();
       return path == null || path.length() <= 1 ? "postgres" : path.substring(1);

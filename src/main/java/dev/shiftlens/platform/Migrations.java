@@ -34,10 +34,13 @@ public final class Migrations {
 
   public Future<Void> run() {
     return createPostgresDatabase()
+        .recover(e -> Future.failedFuture(new IllegalStateException(
+            "PostgreSQL at SHIFTLENS_PG_URI " + config.postgres().redacted() + ": " + e.getMessage(), e)))
         .compose(v -> clickhouse.onWorker(() -> {
           ClickHouse.executeOn(config.clickhouse(), "default", "CREATE DATABASE IF NOT EXISTS " + config.clickhouse().database());
-          return null;
-        }))
+          return (Void) null;
+        }).recover(e -> Future.failedFuture(new IllegalStateException(
+            "ClickHouse at SHIFTLENS_CLICKHOUSE_URL " + config.clickhouse().url() + ": " + e.getMessage(), e))))
         .compose(v -> connect(vertx, config.postgres().uri()))
         .compose(conn -> conn.query("SET client_min_messages = warning").execute()
             .compose(r -> conn.query("SELECT pg_advisory_lock(" + LOCK_ID + ")").execute())

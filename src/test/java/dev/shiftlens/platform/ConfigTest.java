@@ -157,4 +157,10 @@ class ConfigTest {
     assertEquals("jdbc:clickhouse://ch.internal:8123/shiftlens?compress=false&socket_timeout=600000",
         new Config.ClickHouse("http://ch.internal", "shiftlens", 4).jdbcUrl("shiftlens"));
   }
+
+  @org.junit.jupiter.api.Test
+  void thePostgresUriIsShownWithoutItsPassword() {
+    Config c = Config.from(java.util.Map.of("SHIFTLENS_PG_URI", "postgresql://app:s3cret@db.example:6543/shiftlens"));
+    org.junit.jupiter.api.Assertions.assertEquals("postgresql://app:***@db.example:6543/shiftlens", c.postgres().redacted());
+  }
 }
