@@ -19,6 +19,7 @@ final class ContactRows {
     Object country = row.get("country");
     if (country == null) throw new RowException("country", "is required");
     if (!(country instanceof String c) || c.isBlank()) throw new RowException("country", "must be a non-empty string");
+    Fields.text("country", c, EventRow.MAX_ID);
     JsonObject reach = new JsonObject();
     JsonObject properties = new JsonObject();
     for (int i = 0; i < row.size(); i++) {
@@ -29,7 +30,7 @@ final class ContactRows {
         reach.put(key, key.equals("timezone") ? Fields.timezone(row, key) : Fields.optionalText(row, key, MAX_TEXT));
         continue;
       }
-      if (key.isEmpty() || key.length() > MAX_KEY || key.chars().anyMatch(Character::isISOControl)) {
+      if (key.isEmpty() || key.codePointCount(0, key.length()) > MAX_KEY || key.chars().anyMatch(Character::isISOControl)) {
         throw new RowException(key, "is not a usable property name (1-" + MAX_KEY + " printable characters)");
       }
       properties.put(key, property(key, value, row.textual()));
@@ -40,7 +41,7 @@ final class ContactRows {
   private static Object property(String key, Object value, boolean textual) throws RowException {
     if (value == null || value instanceof Boolean || value instanceof Number) return value;
     if (value instanceof String s) {
-      if (s.length() > MAX_TEXT) throw new RowException(key, "must be at most " + MAX_TEXT + " characters");
+      Fields.text(key, s, MAX_TEXT);
       if (!textual) return s;
       // CSV has no types: read what plainly is a boolean or a number as one (but "007" stays text).
       if (s.equals("true") || s.equals("false")) return Boolean.parseBoolean(s);

@@ -13,14 +13,17 @@ final class EventChunk {
   private byte[] bytes;
   private int size;
   private long[] keys; // hi, lo pairs
+  private int[] stampAt; // where each row's ingested_at lies, filled in by stamp()
   private int rows;
 
   EventChunk(int initialBytes) {
     bytes = new byte[initialBytes];
     keys = new long[256];
+    stampAt = new int[128];
   }
 
-  void add(EventRow e, EventKey key, long ingestedAtSeconds) {
+  /** Adds a row; its ingested_at is written by {@link #stamp} when the chunk is handed to storage. */
+  void add(EventRow e, EventKey key) {
     string(e.contactId());
     uint32(Math.floorDiv(e.epochMillis(), 1000));
     uint16((int) Math.floorMod(e.epochMillis(), 1000));
@@ -30,11 +33,26 @@ final class EventChunk {
     string(e.metadata() == null ? "" : e.metadata());
     uint64(key.hi());
     uint64(key.lo());
-    uint32(ingestedAtSeconds);
+    if (rows == stampAt.length) stampAt = Arrays.copyOf(stampAt, rows * 2);
+    stampAt[rows] = size;
+    uint32(0);
     if (2 * rows + 2 > keys.length) keys = Arrays.copyOf(keys, keys.length * 2);
     keys[2 * rows] = key.hi();
     keys[2 * rows + 1] = key.lo();
     rows++;
+  }
+
+  /**
+   * Sets every row's ingested_at. Done at hand-over rather than when rows arrive, so that a row is
+   * stored within moments of its ingested_at however slowly its body came (the event count relies on it).
+   */
+  void stamp(long ingestedAtSeconds) {
+    int end = size;
+    for (int r = 0; r < rows; r++) {
+      size = stampAt[r];
+      uint32(ingestedAtSeconds);
+    }
+    size = end;
   }
 
   int rows() {

@@ -10,15 +10,26 @@ public record EventKey(long hi, long lo) {
   private static final long C1 = 0x87c37b91114253d5L;
   private static final long C2 = 0x4cf5ad432745937fL;
 
-  /** Identity of an event: its instance id when it has one, else its contact, time, name and metadata. */
+  /**
+   * Identity of an event: its instance id when it has one, else its contact, time, name and metadata.
+   * Each part is prefixed by its length, so that no two different sets of parts give the same text.
+   */
   public static EventKey of(String contactId, String instanceId, long epochMillis, String eventName, String metadata) {
-    StringBuilder sb = new StringBuilder(96).append(contactId).append('\u0000');
+    StringBuilder sb = new StringBuilder(96);
+    part(sb, contactId);
     if (instanceId != null && !instanceId.isEmpty()) {
-      sb.append('i').append(instanceId);
+      sb.append('i');
+      part(sb, instanceId);
     } else {
-      sb.append('t').append(epochMillis).append('\u0000').append(eventName).append('\u0000').append(metadata == null ? "" : metadata);
+      sb.append('t').append(epochMillis).append(';');
+      part(sb, eventName);
+      part(sb, metadata == null ? "" : metadata);
     }
     return hash(sb.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void part(StringBuilder sb, String value) {
+    sb.append(value.length()).append(':').append(value);
   }
 
   public static EventKey hash(byte[] data) {

@@ -11,7 +11,6 @@ final class EventSink implements RowSink {
 
   private final EventBatchWriter writer;
   private final long now = System.currentTimeMillis();
-  private long chunkStartedSeconds = now / 1000;
   private final int chunkCapacity;
   private EventChunk chunk;
   private long recognised;
@@ -32,9 +31,7 @@ final class EventSink implements RowSink {
       recognised++;
       return;
     }
-    // ingested_at is when the chunk began, so that rows are stored within moments of their
-    // ingested_at even when a large body takes minutes to arrive (EventCounter relies on it).
-    chunk.add(event, key, chunkStartedSeconds);
+    chunk.add(event, key);
   }
 
   @Override
@@ -47,9 +44,9 @@ final class EventSink implements RowSink {
     EventChunk full = chunk;
     long dup = recognised;
     chunk = new EventChunk(chunkCapacity);
-    chunkStartedSeconds = System.currentTimeMillis() / 1000;
     recognised = 0;
     if (full.rows() == 0) return Future.succeededFuture(new Counts(0, dup));
+    full.stamp(System.currentTimeMillis() / 1000);
     return writer.submit(full).map(v -> new Counts(full.rows(), dup));
   }
 
@@ -58,8 +55,9 @@ final class EventSink implements RowSink {
     return 2;
   }
 
+  /** An empty chunk (every row rejected or recognised) needs no room. */
   @Override
   public Future<Void> room() {
-    return writer.awaitRoom();
+    return chunk.rows() == 0 ? Future.succeededFuture() : writer.awaitRoom();
   }
 }

@@ -39,7 +39,19 @@ final class Fields {
       throw new RowException(field, "must be a string");
     }
     if (s.isEmpty()) throw new RowException(field, "must not be empty");
-    if (s.length() > max) throw new RowException(field, "must be at most " + max + " characters, got " + s.length());
+    return text(field, s, max);
+  }
+
+  /**
+   * A text of at most {@code max} characters (code points) without NUL, which PostgreSQL cannot store:
+   * such a value rejects its row instead of failing the chunk it travels in.
+   */
+  static String text(String field, String s, int max) throws RowException {
+    if (s.length() > max) {
+      int characters = s.codePointCount(0, s.length());
+      if (characters > max) throw new RowException(field, "must be at most " + max + " characters, got " + characters);
+    }
+    if (s.indexOf('\u0000') >= 0) throw new RowException(field, "must not contain the NUL character");
     return s;
   }
 
@@ -47,8 +59,7 @@ final class Fields {
     Object v = row.get(field);
     if (v == null) return null;
     if (!(v instanceof String s)) throw new RowException(field, "must be a string");
-    if (s.length() > max) throw new RowException(field, "must be at most " + max + " characters, got " + s.length());
-    return s;
+    return text(field, s, max);
   }
 
   /** Epoch millis of a required time, between 2000-01-01 and 24 hours after {@code now}. */

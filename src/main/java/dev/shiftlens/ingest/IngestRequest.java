@@ -35,6 +35,7 @@ final class IngestRequest implements RecordSplitter.Sink {
   private final JsonArray rejected = new JsonArray();
   private int outstanding;
   private boolean waitingForRoom;
+  private boolean chunkPending; // a full or final chunk waits for one of the request's chunks to be stored
   private boolean paused;
   private boolean ended;
   private boolean done;
@@ -124,12 +125,19 @@ final class IngestRequest implements RecordSplitter.Sink {
   }
 
   /**
-   * Hands the current chunk to storage once the store has room for it. While room is awaited the body
-   * is paused and rows of the piece being read join the same chunk; a chunk that gets no room in time
-   * is dropped unstored and the request is answered 503.
+   * Hands the current chunk to storage once fewer than {@link RowSink#maxOutstanding} chunks of this
+   * request are being stored and the store has room for it. While it waits the body is paused, and
+   * rows of the piece being read join the same chunk; a chunk that gets no room in time is dropped
+   * unstored and the request is answered 503.
    */
   private void chunkReady() {
     if (waitingForRoom || failure != null) return;
+    if (outstanding >= sink.maxOutstanding()) {
+      chunkPending = true; // submitted when a chunk of this request is stored
+      flow();
+      return;
+    }
+    chunkPending = false;
     var room = sink.room();
     if (room.succeeded()) {
       submitChunk();
@@ -140,7 +148,7 @@ final class IngestRequest implements RecordSplitter.Sink {
     room.onComplete(r -> {
       waitingForRoom = false;
       if (r.failed()) fail(asProblem(r.cause()));
-      else if (failure == null && (ended || sink.chunkFull())) submitChunk();
+      else if (failure == null && (ended || sink.chunkFull())) chunkReady();
       flow();
       maybeAnswer();
     });
@@ -156,6 +164,7 @@ final class IngestRequest implements RecordSplitter.Sink {
       } else {
         fail(asProblem(result.cause()));
       }
+      if (chunkPending) chunkReady();
       flow();
       maybeAnswer();
     });
@@ -168,7 +177,7 @@ final class IngestRequest implements RecordSplitter.Sink {
 
   /** Pauses the body while chunks wait for storage, resumes when they are stored. */
   private void flow() {
-    boolean hold = failure == null && (outstanding >= sink.maxOutstanding() || waitingForRoom);
+    boolean hold = failure == null && (outstanding >= sink.maxOutstanding() || waitingForRoom || chunkPending);
     if (hold && !paused && !ended) {
       paused = true;
       request.pause();
@@ -195,7 +204,7 @@ final class IngestRequest implements RecordSplitter.Sink {
   }
 
   private void maybeAnswer() {
-    if (done || !ended || outstanding > 0 || waitingForRoom) return;
+    if (done || !ended || outstanding > 0 || waitingForRoom || (chunkPending && failure == null)) return;
     done = true;
     release.run();
     if (failure != null) {

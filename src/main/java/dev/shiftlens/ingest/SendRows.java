@@ -37,7 +37,9 @@ final class SendRows {
     if (text == null) return new JsonObject();
     JsonObject labels = new JsonObject(text);
     for (String key : labels.fieldNames()) {
-      if (!(labels.getValue(key) instanceof String)) throw new RowException("labels." + key, "must be a string");
+      if (!(labels.getValue(key) instanceof String value)) throw new RowException("labels." + key, "must be a string");
+      Fields.text("labels." + key, value, 1024);
+      Fields.text("labels", key, 128);
       if (key.isEmpty() || key.length() > 128) throw new RowException("labels", "keys must be 1-128 characters");
     }
     return labels;

