@@ -45,8 +45,9 @@ final class SendSink implements RowSink {
         .map(inserted -> new Counts(inserted.size(), dup + full.size() - inserted.size()));
   }
 
+  /** One chunk at a time, so that of two rows of a body with the same send_id the earlier one wins. */
   @Override
   public int maxOutstanding() {
-    return 2;
+    return 1;
   }
 }

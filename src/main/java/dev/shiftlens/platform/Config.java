@@ -166,14 +166,16 @@ public record Config(
 
     String url(String name, String fallback, String... schemes) {
       String v = string(name, fallback);
+      // A URL may carry a password: messages show it only when it has no user part.
+      String shown = v.contains("@") ? "(not shown: it has credentials)" : "'" + v + "'";
       URI uri;
       try {
         uri = URI.create(v);
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(name, "is not a URL: '" + v + "'");
+        throw new ConfigException(name, "is not a URL (special characters in a password must be percent-encoded): " + shown);
       }
       if (uri.getScheme() == null || uri.getHost() == null || !java.util.List.of(schemes).contains(uri.getScheme())) {
-        throw new ConfigException(name, "must be a " + String.join(" or ", schemes) + ":// URL with a host, got '" + v + "'");
+        throw new ConfigException(name, "must be a " + String.join(" or ", schemes) + ":// URL with a host, got " + shown);
       }
       return v;
     }

@@ -3,6 +3,7 @@ package dev.shiftlens.status;
 import dev.shiftlens.ingest.EventBatchWriter;
 import dev.shiftlens.platform.ApiException;
 import dev.shiftlens.platform.ClickHouse;
+import dev.shiftlens.platform.Problems;
 import dev.shiftlens.platform.SqlFiles;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -54,14 +55,17 @@ public final class StatusApi {
     Future<String> ch = clickhouse.queryLong("SELECT 1").map("up").otherwise(e -> "down: " + e.getMessage());
     Future.join(pg, ch).onComplete(all -> {
       boolean ok = "up".equals(pg.result()) && "up".equals(ch.result());
-      ctx.response().setStatusCode(ok ? 200 : 503).putHeader("Content-Type", "application/json");
-      if (!ok) ctx.response().putHeader("Retry-After", "5");
-      ctx.response().end(new JsonObject()
-          .put("status", ok ? "ok" : "unavailable")
+      JsonObject state = new JsonObject()
           .put("postgres", pg.result())
           .put("clickhouse", ch.result())
-          .put("ingest", ingest())
-          .encode());
+          .put("ingest", ingest());
+      if (ok) {
+        ctx.json(state.put("status", "ok"));
+      } else {
+        // An error like any other: problem+json, with the state of each store as extra members.
+        Problems.write(ctx.response(), new ApiException(503, "Service Unavailable", "a store is unreachable",
+            state.put("status", "unavailable").put("retry_after", 5)), ctx.request().path());
+      }
     });
   }
 

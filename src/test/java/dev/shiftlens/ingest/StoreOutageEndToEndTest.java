@@ -57,6 +57,7 @@ class StoreOutageEndToEndTest {
 
       HttpResponse<String> health = server.send(java.net.http.HttpRequest.newBuilder(URI.create(server.url("/health"))).GET());
       assertEquals(503, health.statusCode());
+      assertEquals("application/problem+json", health.headers().firstValue("Content-Type").orElse(""));
       assertTrue(new JsonObject(health.body()).getString("clickhouse").startsWith("down"));
     } finally {
       proxy.restore();
