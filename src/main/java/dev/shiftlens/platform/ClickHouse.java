@@ -24,15 +24,32 @@ import ru.yandex.clickhouse.domain.ClickHouseFormat;
  * run them on the dedicated {@code clickhouse} worker pool and return futures.
  */
 public final class ClickHouse implements AutoCloseable {
+  private static final int PING_TIMEOUT_MILLIS = 5_000;
+
   private final ClickHouseDataSource dataSource;
+  private final ClickHouseDataSource pingSource;
   private final WorkerExecutor workers;
+  private final WorkerExecutor pinger;
   private final String database;
   private volatile Connection connection;
 
   public ClickHouse(Vertx vertx, Config.ClickHouse config) {
     this.database = config.database();
     this.dataSource = new ClickHouseDataSource(config.jdbcUrl(config.database()));
+    this.pingSource = new ClickHouseDataSource(config.jdbcUrl(config.database(), PING_TIMEOUT_MILLIS));
     this.workers = vertx.createSharedWorkerExecutor("clickhouse", config.workerThreads());
+    // Health checks get a thread and a short timeout of their own, so that inserts stuck on a
+    // stalled server cannot keep /health from answering.
+    this.pinger = vertx.createSharedWorkerExecutor("clickhouse-ping", 1);
+  }
+
+  /** Succeeds when ClickHouse answers a trivial query within a few seconds. */
+  public Future<Void> ping() {
+    return pinger.executeBlocking(() -> {
+      try (Connection c = pingSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
+        return null;
+      }
+    }, false);
   }
 
   public String database() {
@@ -120,6 +137,7 @@ public final class ClickHouse implements AutoCloseable {
   @Override
   public void close() {
     workers.close();
+    pinger.close();
     Connection c = connection;
     if (c != null) {
       try {

@@ -1,6 +1,8 @@
 package dev.shiftlens.platform;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -22,12 +24,32 @@ public record Config(
 
   public record Http(String host, int port, long maxBodyBytes, int maxRowBytes, int instances, int maxConcurrentIngests) {}
 
-  public record ClickHouse(String url, String database, int workerThreads) {
-    /** JDBC URL of the legacy driver; transfer stays uncompressed because 18.16 answers compressed requests with empty bodies. */
-    public String jdbcUrl(String db) {
+  public record ClickHouse(String url, String database, int workerThreads, int timeoutMillis) {
+    /**
+     * JDBC URL of the legacy driver; transfer stays uncompressed because 18.16 answers compressed
+     * requests with empty bodies. A user and password in {@code url} are passed on.
+     */
+    public String jdbcUrl(String db, int socketTimeoutMillis) {
       URI uri = URI.create(url);
-      return "jdbc:clickhouse://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 8123 : uri.getPort()) + "/" + db
-          + "?compress=false&socket_timeout=600000";
+      StringBuilder jdbc = new StringBuilder("jdbc:clickhouse://").append(uri.getHost()).append(':')
+          .append(uri.getPort() < 0 ? 8123 : uri.getPort()).append('/').append(db)
+          .append("?compress=false&socket_timeout=").append(socketTimeoutMillis);
+      if (uri.getUserInfo() != null) {
+        String[] userPassword = uri.getUserInfo().split(":", 2);
+        jdbc.append("&user=").append(URLEncoder.encode(userPassword[0], StandardCharsets.UTF_8));
+        if (userPassword.length == 2) jdbc.append("&password=").append(URLEncoder.encode(userPassword[1], StandardCharsets.UTF_8));
+      }
+      return jdbc.toString();
+    }
+
+    public String jdbcUrl(String db) {
+      return jdbcUrl(db, timeoutMillis);
+    }
+
+    /** Host and port, for messages (never the credentials). */
+    public String address() {
+      URI uri = URI.create(url);
+      return uri.getHost() + ":" + (uri.getPort() < 0 ? 8123 : uri.getPort());
     }
   }
 
@@ -103,10 +125,9 @@ public record Config(
         new ClickHouse(
             r.url("SHIFTLENS_CLICKHOUSE_URL", "http://127.0.0.1:8123", "http"),
             r.identifier("SHIFTLENS_CLICKHOUSE_DATABASE", "shiftlens"),
-            r.integer("SHIFTLENS_CLICKHOUSE_THREADS", 4, 1, 64)),
-        new Postgres(
-            r.url("SHIFTLENS_PG_URI", "postgresql://postgres@127.0.0.1:5432/shiftlens", "postgresql", "postgres"),
-            r.integer("SHIFTLENS_PG_POOL_SIZE", 8, 1, 256)),
+            r.integer("SHIFTLENS_CLICKHOUSE_THREADS", 4, 1, 64),
+            r.integer("SHIFTLENS_CLICKHOUSE_TIMEOUT_MS", 60_000, 1_000, 3_600_000)),
+        postgres(r),
         new Ingest(
             r.integer("SHIFTLENS_INGEST_BATCH_ROWS", 200_000, 1, 10_000_000),
             r.integer("SHIFTLENS_INGEST_LINGER_MS", 20, 0, 60_000),
@@ -118,6 +139,25 @@ public record Config(
         new Windows(
             r.decimal("SHIFTLENS_WINDOW_HOURS", 24, 0, 168),
             r.channelHours("SHIFTLENS_CHANNEL_WINDOW_HOURS")));
+  }
+
+  private static Postgres postgres(Reader r) {
+    Postgres pg = new Postgres(
+        r.url("SHIFTLENS_PG_URI", "postgresql://postgres@127.0.0.1:5432/shiftlens", "postgresql", "postgres"),
+        r.integer("SHIFTLENS_PG_POOL_SIZE", 8, 1, 256));
+    if (!pg.database().matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+      throw new ConfigException("SHIFTLENS_PG_URI", "must name a database that is a plain identifier (letters, digits, underscore), got '"
+          + pg.database() + "'");
+    }
+    return pg;
+  }
+
+  /**
+   * How long an ingestion request may go without traffic: longer than it can wait for room, for the
+   * insert retries and for one insert to time out, so that it is answered rather than cut off.
+   */
+  public long idleTimeoutMillis() {
+    return Math.max(120_000L, (long) ingest.saturationTimeoutMillis() + ingest.storeRetryMillis() + clickhouse.timeoutMillis() + 30_000L);
   }
 
   /** Parses one variable at a time so that every error names the variable it came from. */

@@ -51,8 +51,8 @@ public final class HttpApiVerticle extends VerticleBase {
         // up the other requests of that connection.
         .setHttp2ClearTextEnabled(false)
         .setCompressionSupported(true)
-        .setIdleTimeout(120)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+        .setIdleTimeout((int) services.config.idleTimeoutMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
   }
 

@@ -40,7 +40,7 @@ public final class Migrations {
           ClickHouse.executeOn(config.clickhouse(), "default", "CREATE DATABASE IF NOT EXISTS " + config.clickhouse().database());
           return (Void) null;
         }).recover(e -> Future.failedFuture(new IllegalStateException(
-            "ClickHouse at SHIFTLENS_CLICKHOUSE_URL " + config.clickhouse().url() + ": " + e.getMessage(), e))))
+            "ClickHouse at SHIFTLENS_CLICKHOUSE_URL " + config.clickhouse().address() + ": " + e.getMessage(), e))))
         .compose(v -> connect(vertx, config.postgres().uri()))
         .compose(conn -> conn.query("SET client_min_messages = warning").execute()
             .compose(r -> conn.query("SELECT pg_advisory_lock(" + LOCK_ID + ")").execute())

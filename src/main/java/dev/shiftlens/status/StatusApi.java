@@ -52,7 +52,7 @@ public final class StatusApi {
 
   public void health(RoutingContext ctx) {
     Future<String> pg = pool.query("SELECT 1").execute().map("up").otherwise(e -> "down: " + e.getMessage());
-    Future<String> ch = clickhouse.queryLong("SELECT 1").map("up").otherwise(e -> "down: " + e.getMessage());
+    Future<String> ch = clickhouse.ping().map("up").otherwise(e -> "down: " + e.getMessage());
     Future.join(pg, ch).onComplete(all -> {
       boolean ok = "up".equals(pg.result()) && "up".equals(ch.result());
       JsonObject state = new JsonObject()

@@ -152,10 +152,32 @@ class ConfigTest {
 
   @Test
   void theClickHouseJdbcUrlKeepsHostAndPortAndDefaultsToPort8123() {
-    assertEquals("jdbc:clickhouse://ch.internal:18123/events_db?compress=false&socket_timeout=600000",
-        new Config.ClickHouse("http://ch.internal:18123", "shiftlens", 4).jdbcUrl("events_db"));
-    assertEquals("jdbc:clickhouse://ch.internal:8123/shiftlens?compress=false&socket_timeout=600000",
-        new Config.ClickHouse("http://ch.internal", "shiftlens", 4).jdbcUrl("shiftlens"));
+    assertEquals("jdbc:clickhouse://ch.internal:18123/events_db?compress=false&socket_timeout=60000",
+        new Config.ClickHouse("http://ch.internal:18123", "shiftlens", 4, 60_000).jdbcUrl("events_db"));
+    assertEquals("jdbc:clickhouse://ch.internal:8123/shiftlens?compress=false&socket_timeout=5000",
+        new Config.ClickHouse("http://ch.internal", "shiftlens", 4, 60_000).jdbcUrl("shiftlens", 5000));
+  }
+
+  @Test
+  void clickHouseCredentialsInTheUrlArePassedOnButNeverShown() {
+    Config.ClickHouse ch = new Config.ClickHouse("http://reader:p%40ss%3Aword@ch.internal:8123", "shiftlens", 4, 60_000);
+    assertEquals("jdbc:clickhouse://ch.internal:8123/x?compress=false&socket_timeout=60000&user=reader&password=p%40ss%3Aword",
+        ch.jdbcUrl("x"));
+    assertEquals("ch.internal:8123", ch.address());
+  }
+
+  @Test
+  void aPostgresDatabaseNameThatIsNotAnIdentifierIsRefused() {
+    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+        () -> Config.from(java.util.Map.of("SHIFTLENS_PG_URI", "postgresql://postgres@127.0.0.1:5432/x%22y")));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("SHIFTLENS_PG_URI"), e.getMessage());
+  }
+
+  @Test
+  void aUrlWithCredentialsIsNeverEchoedInAnError() {
+    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+        () -> Config.from(java.util.Map.of("SHIFTLENS_PG_URI", "postgresql://app:p^ss@db:5432/shiftlens")));
+    org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains("p^ss"), e.getMessage());
   }
 
   @org.junit.jupiter.api.Test
