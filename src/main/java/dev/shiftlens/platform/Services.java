@@ -44,8 +44,9 @@ public final class Services {
     this.ingest = new IngestApi(config, events, contactRepository, sendRepository);
     this.contacts = new ContactApi(contactRepository);
     this.sends = new SendApi(sendRepository);
-    // A stamped event row is stored, or given up on, within the saturation wait plus the retry budget.
-    long settle = Math.max(300, (config.ingest().saturationTimeoutMillis() + config.ingest().storeRetryMillis()) / 1000 + 120);
+    // Event rows are stamped when handed to the writer; from then on they are stored, or given up on,
+    // within the linger time, the retry budget and the timeout of the attempt that runs when it ends.
+    long settle = Math.max(300, (config.ingest().storeRetryMillis() + 2L * config.clickhouse().timeoutMillis()) / 1000 + 60);
     this.status = new StatusApi(pool, clickhouse, events, settle);
   }
 
