@@ -68,8 +68,15 @@ public final class CuttableProxy implements AutoCloseable {
       try {
         Socket client = s.accept();
         Socket upstream = new Socket(targetHost, targetPort);
-        sockets.add(client);
-        sockets.add(upstream);
+        synchronized (this) {
+          if (s.isClosed()) { // cut while this connection was being accepted: it must not live on
+            client.close();
+            upstream.close();
+            return;
+          }
+          sockets.add(client);
+          sockets.add(upstream);
+        }
         pipe(client.getInputStream(), upstream.getOutputStream(), upstream);
         pipe(upstream.getInputStream(), client.getOutputStream(), client);
       } catch (IOException e) {
