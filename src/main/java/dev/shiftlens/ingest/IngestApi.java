@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.function.LongFunction;
 
 /** {@code POST /v1/contacts}, {@code /v1/events} and {@code /v1/sends}: many rows per body, streamed. */
 public final class IngestApi {
@@ -34,18 +34,19 @@ public final class IngestApi {
   }
 
   public void postEvents(RoutingContext ctx) {
-    ingest(ctx, () -> new EventSink(events, plainLength(ctx)));
+    ingest(ctx, length -> new EventSink(events, length));
   }
 
   public void postContacts(RoutingContext ctx) {
-    ingest(ctx, () -> new ContactSink(contacts));
+    ingest(ctx, length -> new ContactSink(contacts));
   }
 
   public void postSends(RoutingContext ctx) {
-    ingest(ctx, () -> new SendSink(sends, windows));
+    ingest(ctx, length -> new SendSink(sends, windows));
   }
 
-  private void ingest(RoutingContext ctx, Supplier<RowSink> sink) {
+  /** {@code sink} gets the body's length when it is known before reading (plain, with a Content-Length), else -1. */
+  private void ingest(RoutingContext ctx, LongFunction<RowSink> sink) {
     String encoding = ctx.request().getHeader("Content-Encoding");
     if (encoding != null && !ENCODINGS.contains(encoding.strip().toLowerCase(Locale.ROOT))) {
       throw new ApiException(415, "Unsupported Media Type", "Content-Encoding '" + encoding + "' is not supported; use gzip or none");
@@ -67,15 +68,9 @@ public final class IngestApi {
       throw new ApiException(415, "Unsupported Media Type", (type.isEmpty() ? "no Content-Type" : "Content-Type '" + type + "' is not supported")
           + "; use application/json (an array of objects), application/x-ndjson or text/csv");
     }
-    String length = ctx.request().getHeader("Content-Length");
-    if (length != null && encoding == null) {
-      try {
-        if (Long.parseLong(length.strip()) > http.maxBodyBytes()) {
-          throw new ApiException(413, "Content Too Large", "the body exceeds " + http.maxBodyBytes() + " bytes; split it into smaller bodies");
-        }
-      } catch (NumberFormatException e) {
-        throw ApiException.badRequest("Content-Length is not a number");
-      }
+    long plainLength = plainLength(ctx, encoding);
+    if (plainLength > http.maxBodyBytes()) {
+      throw new ApiException(413, "Content Too Large", "the body exceeds " + http.maxBodyBytes() + " bytes; split it into smaller bodies");
     }
     if (active.incrementAndGet() > http.maxConcurrentIngests()) {
       active.decrementAndGet();
@@ -89,17 +84,17 @@ public final class IngestApi {
       if (held.compareAndSet(true, false)) active.decrementAndGet();
     };
     ctx.addEndHandler(v -> release.run());
-    new IngestRequest(ctx.request(), splitter, reader, sink.get(), http.maxBodyBytes(), maxRow, release).start();
+    new IngestRequest(ctx.request(), splitter, reader, sink.apply(plainLength), http.maxBodyBytes(), maxRow, release).start();
   }
 
-  /** The body's length when it is sent plain with a Content-Length; -1 otherwise. */
-  private static long plainLength(RoutingContext ctx) {
-    String encoding = ctx.request().getHeader("Content-Encoding");
-    if (encoding != null && !encoding.equalsIgnoreCase("identity")) return -1;
+  /** The body's length when it is sent plain with a Content-Length; -1 otherwise (a compressed length says little). */
+  private static long plainLength(RoutingContext ctx, String encoding) {
+    String length = ctx.request().getHeader("Content-Length");
+    if (length == null || (encoding != null && !encoding.strip().equalsIgnoreCase("identity"))) return -1;
     try {
-      return Long.parseLong(ctx.request().getHeader("Content-Length"));
-    } catch (NumberFormatException | NullPointerException e) {
-      return -1;
+      return Long.parseLong(length.strip());
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("Content-Length is not a number");
     }
   }
 

@@ -32,6 +32,7 @@ public final class ClickHouse implements AutoCloseable {
   private final WorkerExecutor pinger;
   private final String database;
   private volatile Connection connection;
+  private volatile Connection pingConnection;
 
   public ClickHouse(Vertx vertx, Config.ClickHouse config) {
     this.database = config.database();
@@ -46,7 +47,8 @@ public final class ClickHouse implements AutoCloseable {
   /** Succeeds when ClickHouse answers a trivial query within a few seconds. */
   public Future<Void> ping() {
     return pinger.executeBlocking(() -> {
-      try (Connection c = pingSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
+      if (pingConnection == null) pingConnection = pingSource.getConnection(); // one thread: no race
+      try (Statement st = pingConnection.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
         return null;
       }
     }, false);
@@ -59,21 +61,6 @@ public final class ClickHouse implements AutoCloseable {
   /** Runs blocking work on the ClickHouse pool, unordered so that calls run in parallel. */
   public <T> Future<T> onWorker(Callable<T> work) {
     return workers.executeBlocking(work, false);
-  }
-
-  public Future<List<JsonObject>> query(String sql, Object... params) {
-    return onWorker(() -> queryBlocking(sql, params));
-  }
-
-  public Future<Long> queryLong(String sql, Object... params) {
-    return onWorker(() -> queryLongBlocking(sql, params));
-  }
-
-  public Future<Void> execute(String sql) {
-    return onWorker(() -> {
-      executeBlocking(sql);
-      return null;
-    });
   }
 
   public List<JsonObject> queryBlocking(String sql, Object... params) throws SQLException {
@@ -138,8 +125,8 @@ public final class ClickHouse implements AutoCloseable {
   public void close() {
     workers.close();
     pinger.close();
-    Connection c = connection;
-    if (c != null) {
+    for (Connection c : new Connection[] {connection, pingConnection}) {
+      if (c == null) continue;
       try {
         c.close();
       } catch (SQLException ignored) {
