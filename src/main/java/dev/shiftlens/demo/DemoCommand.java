@@ -65,12 +65,10 @@ public final class DemoCommand {
       data.truth().writeJson(options.truth());
       out.println("demo: ground truth written to " + options.truth());
       // Events go before sends: a send whose window has closed may be evaluated once it lands.
-      DemoLoader.Tally contacts = loader.load("/v1/contacts", "contacts", data.contacts(),
-          DemoRows::contact, data.contacts().size());
-      DemoLoader.Tally events = contacts.rejected() > 0 ? null
-          : loader.load("/v1/events", "events", data.events(), DemoRows::event, data.eventCount());
+      DemoLoader.Tally contacts = loader.loadContacts(data);
+      DemoLoader.Tally events = contacts.rejected() > 0 ? null : loader.loadEvents(data);
       DemoLoader.Tally sends = events == null || events.rejected() > 0 ? null
-          : loader.load("/v1/sends", "sends", data.sends(), DemoRows::send, data.sends().size());
+          : loader.loadSends(data);
       for (DemoLoader.Tally t : new DemoLoader.Tally[] {contacts, events, sends}) {
         if (t != null && t.rejected() > 0) {
           System.err.printf("demo: %d rows rejected, the first:%n", t.rejected());

@@ -26,19 +26,20 @@ import java.util.function.Function;
 /**
  * Posts rows to the ingestion API as NDJSON batches, at most two requests in flight (the calling
  * thread builds batches, a pool of two sends them). Retries what the server says may succeed
- * later; ingestion is idempotent, so a retried batch cannot double-count.
+ * later; ingestion is idempotent, so a retried batch cannot double-count. Events are drawn as they
+ * are sent, so memory does not grow with the size of the dataset.
  */
-final class DemoLoader implements AutoCloseable {
+public final class DemoLoader implements AutoCloseable {
   static final int BATCH_ROWS = 10_000;
   private static final int MAX_ATTEMPTS = 10;
   private static final int MAX_REJECTIONS_KEPT = 10;
 
   /** What the server answered for a set of rows; only the first few rejections are described. */
-  record Tally(long rows, long accepted, long duplicates, long rejected,
+  public record Tally(long rows, long accepted, long duplicates, long rejected,
       List<String> firstRejections) {}
 
   /** The server refused in a way that retrying will not fix. */
-  static final class LoadException extends Exception {
+  public static final class LoadException extends Exception {
     LoadException(String message) {
       super(message);
     }
@@ -52,14 +53,15 @@ final class DemoLoader implements AutoCloseable {
   private final String key;
   private final PrintStream out;
 
-  DemoLoader(URI base, String key, PrintStream out) {
+  /** {@code out} receives progress lines such as "demo: events 5000000/10000000 (50%)". */
+  public DemoLoader(URI base, String key, PrintStream out) {
     this.base = base;
     this.key = key;
     this.out = out;
   }
 
   /** Polls {@code GET /health} until it answers 200. */
-  void awaitHealth(Duration timeout) throws LoadException, InterruptedException {
+  public void awaitHealth(Duration timeout) throws LoadException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "no answer";
     while (true) {
@@ -94,8 +96,22 @@ final class DemoLoader implements AutoCloseable {
     }
   }
 
+  public Tally loadContacts(DemoDataset data) throws LoadException, InterruptedException {
+    return load("/v1/contacts", "contacts", data.contacts(), DemoRows::contact,
+        data.contacts().size());
+  }
+
+  public Tally loadEvents(DemoDataset data) throws LoadException, InterruptedException {
+    return load("/v1/events", "events", data.events(), DemoRows::event, data.eventCount());
+  }
+
+  public Tally loadSends(DemoDataset data) throws LoadException, InterruptedException {
+    return load("/v1/sends", "sends", data.sends(), DemoRows::send, data.sends().size());
+  }
+
   /**
-   * Posts all rows to {@code path} and prints progress as "demo: KIND DONE/TOTAL (P%)". Stops
+   * Posts all rows to {@code path} and prints progress as "demo: KIND DONE/TOTAL (P%)" each time
+   * another tenth of the rows is stored, so that ten million events make ten lines. Stops
    * sending further batches once a row is rejected or a batch fails.
    */
   <T> Tally load(String path, String kind, Iterable<T> items, Function<T, Map<String, Object>> row,
@@ -143,7 +159,10 @@ final class DemoLoader implements AutoCloseable {
           stop.set(true);
         }
         long now = done.addAndGet(batch.size());
-        out.printf("demo: %s %d/%d (%d%%)%n", kind, now, total, now * 100 / Math.max(1, total));
+        long tenths = now * 10 / Math.max(1, total);
+        if (tenths > (now - batch.size()) * 10 / Math.max(1, total) || now == total) {
+          out.printf("demo: %s %d/%d (%d%%)%n", kind, now, total, now * 100 / Math.max(1, total));
+        }
         return tally;
       } catch (LoadException | RuntimeException e) {
         stop.set(true);

@@ -1,0 +1,538 @@
+package dev.shiftlens.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shiftlens.demo.DemoDataset;
+import dev.shiftlens.demo.DemoGenerator;
+import dev.shiftlens.demo.DemoLoader;
+import dev.shiftlens.demo.DemoSpec;
+import io.vertx.sqlclient.Row;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Evaluation benchmark: how fast a Shiftlens server evaluates sends whose windows have closed, in
+ * bulk (a backlog of about 130,000 sends over about 10 million events) and one by one as their
+ * windows close (the delay from window end to evaluation).
+ *
+ * <pre>
+ * java -cp target/shiftlens.jar dev.shiftlens.bench.EvaluationBenchmark --contacts 65000
+ * </pre>
+ *
+ * Usually run through {@code bench/evaluate.sh}. It starts the servers itself, as child processes
+ * on fresh databases, so nothing may answer on its port. Phases: generate the demo dataset; load it
+ * into a server with evaluation off; start a server with evaluation on and grace 0 and wait until
+ * the backlog is evaluated; post new sends whose windows close over the next minute and time
+ * their evaluation. Exits 1 when a check fails, 2 on bad arguments.
+ */
+public final class EvaluationBenchmark {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  /** How long before the first live window closes the live sends are posted. */
+  private static final Duration LIVE_LEAD = Duration.ofSeconds(10);
+  private static final String LIVE_MESSAGE = "bench_live";
+
+  private String jar = "target/shiftlens.jar";
+  private int port = 18081;
+  private String key = "bench-key";
+  private long seed = 20261128L;
+  private int contacts = 65_000;
+  private int days = 35;
+  private int liveSends = 2_000;
+  private int liveSpreadSeconds = 60;
+  private int timeoutMinutes = 20;
+  private int stallMinutes = 3;
+  private boolean keep;
+  private boolean loadOnly;
+  private String serverHeap = "2g";
+  private List<String> serverJavaOptions = List.of();
+  private String clickhouseUrl = "http://127.0.0.1:8123";
+  private String pgServer = "postgresql://postgres@127.0.0.1:5432";
+  private String database = "shiftlens_evalbench_" + Instant.now().getEpochSecond();
+  private Path log = Path.of("target/evalbench-server.log");
+
+  private final long clickhousePid = ProcessCpu.find("clickhouse-server");
+  private final HttpClient http = Loader.newHttpClient();
+  private final List<String> failures = new ArrayList<>();
+  private final List<String[]> summary = new ArrayList<>();
+  private volatile ServerProcess server;
+
+  private EvaluationBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    EvaluationBenchmark bench = new EvaluationBenchmark();
+    try {
+      bench.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("evaluation benchmark: " + e.getMessage());
+      System.err.println("usage: EvaluationBenchmark [--contacts N] [--days N] [--seed N]"
+          + " [--live-sends N] [--live-spread-seconds N] [--timeout-minutes N]"
+          + " [--stall-minutes N] [--port N] [--key KEY] [--jar PATH] [--server-heap SIZE]"
+          + " [--server-java-opts 'OPTS'] [--database NAME] [--clickhouse-url URL]"
+          + " [--pg-server URI] [--log FILE] [--load-only] [--keep]");
+      System.exit(2);
+    }
+    System.exit(bench.run() ? 0 : 1);
+  }
+
+  private void parse(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String option = args[i];
+      switch (option) {
+        case "--keep" -> keep = true;
+        case "--load-only" -> loadOnly = true;
+        default -> {
+          if (i + 1 >= args.length) {
+            throw new IllegalArgumentException("missing value for " + option);
+          }
+          String value = args[++i];
+          switch (option) {
+            case "--contacts" -> contacts = positive(option, value);
+            case "--days" -> days = positive(option, value);
+            case "--seed" -> seed = Long.parseLong(value);
+            case "--live-sends" -> liveSends = positive(option, value);
+            case "--live-spread-seconds" -> liveSpreadSeconds = positive(option, value);
+            case "--timeout-minutes" -> timeoutMinutes = positive(option, value);
+            case "--stall-minutes" -> stallMinutes = positive(option, value);
+            case "--port" -> port = positive(option, value);
+            case "--key" -> key = value;
+            case "--jar" -> jar = value;
+            case "--server-heap" -> serverHeap = value;
+            case "--server-java-opts" -> serverJavaOptions =
+                value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+            case "--database" -> database = value;
+            case "--clickhouse-url" -> clickhouseUrl = stripSlash(value);
+            case "--pg-server" -> pgServer = stripSlash(value);
+            case "--log" -> log = Path.of(value);
+            default -> throw new IllegalArgumentException("unknown option " + option);
+          }
+        }
+      }
+    }
+    if (!database.matches("[a-z_][a-z0-9_]*")) {
+      throw new IllegalArgumentException("--database must be a plain lower-case identifier");
+    }
+    if (liveSends > contacts) {
+      throw new IllegalArgumentException("--live-sends must not exceed --contacts (one each)");
+    }
+    // Checked here rather than by the first server, which would fail only after generation.
+    new DemoSpec(seed, contacts, days, Instant.now().truncatedTo(ChronoUnit.HOURS));
+  }
+
+  private static int positive(String option, String value) {
+    int n = Integer.parseInt(value.replace("_", ""));
+    if (n <= 0) {
+      throw new IllegalArgumentException(option + " must be positive");
+    }
+    return n;
+  }
+
+  private static String stripSlash(String value) {
+    return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+  }
+
+  private boolean run() throws Exception {
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stopOnExit, "stop-server"));
+    DemoDataset data = generate();
+    try (BenchStores stores = new BenchStores(clickhouseUrl, pgServer)) {
+      try {
+        stores.drop(database);
+        log("databases: ClickHouse and PostgreSQL %s (server log: %s)", database, log);
+        if (load(data)) {
+          if (!loadOnly) {
+            evaluate(data, stores);
+          }
+        }
+      } catch (IOException | DemoLoader.LoadException e) {
+        fail(e.getMessage());
+      } finally {
+        stopServer();
+        if (keep) {
+          log("kept the databases %s (--keep)", database);
+        } else {
+          try {
+            stores.drop(database);
+            log("dropped the databases %s", database);
+          } catch (IOException e) {
+            log("could not drop the databases %s: %s", database, e.getMessage());
+          }
+        }
+      }
+    }
+    System.out.println();
+    for (String[] line : summary) {
+      System.out.printf(Locale.ROOT, "%-34s%s%n", line[0], line[1]);
+    }
+    for (String failure : failures) {
+      System.out.println("FAILED: " + failure);
+    }
+    return failures.isEmpty();
+  }
+
+  private DemoDataset generate() {
+    long t0 = System.nanoTime();
+    DemoSpec spec = new DemoSpec(seed, contacts, days, Instant.now().truncatedTo(ChronoUnit.HOURS));
+    DemoDataset data = DemoGenerator.generate(spec);
+    double seconds = seconds(t0);
+    Runtime rt = Runtime.getRuntime();
+    System.gc();
+    log("generated %d contacts, %d events, %d sends (seed %d, %d days to %s) in %.1f s;"
+        + " %d MiB of heap held", contacts, data.eventCount(), data.sends().size(), seed, days,
+        spec.anchor(), seconds, (rt.totalMemory() - rt.freeMemory()) >> 20);
+    row("contacts", Integer.toString(contacts));
+    row("events", Long.toString(data.eventCount()));
+    row("sends", Integer.toString(data.sends().size()));
+    row("generation s", format(seconds));
+    return data;
+  }
+
+  // Phase "load": the dataset through the HTTP API into a server that does not evaluate.
+  private boolean load(DemoDataset data)
+      throws IOException, InterruptedException, DemoLoader.LoadException {
+    server = startServer(false);
+    log("load: server up (pid %d); loading through %s", server.pid(), server.base());
+    PrintStream progress = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+    DemoLoader.Tally contactTally;
+    DemoLoader.Tally eventTally;
+    DemoLoader.Tally sendTally;
+    double contactSeconds;
+    double eventSeconds;
+    double sendSeconds;
+    double cpuBefore;
+    double cpuAfter;
+    try (DemoLoader loader = new DemoLoader(server.base(), key, progress);
+        RssSampler memory = new RssSampler(server.pid()).start()) {
+      long t0 = System.nanoTime();
+      contactTally = loader.loadContacts(data);
+      contactSeconds = seconds(t0);
+      cpuBefore = ProcessCpu.seconds(server.pid());
+      t0 = System.nanoTime();
+      eventTally = loader.loadEvents(data);
+      eventSeconds = seconds(t0);
+      cpuAfter = ProcessCpu.seconds(server.pid());
+      t0 = System.nanoTime();
+      sendTally = loader.loadSends(data);
+      sendSeconds = seconds(t0);
+      memory.close();
+      row("load server peak RSS (MiB)", (memory.peakRssKb() >> 10) + "   (-Xmx" + serverHeap + ")");
+    }
+    for (DemoLoader.Tally t : List.of(contactTally, eventTally, sendTally)) {
+      if (t.rejected() > 0) {
+        fail("load: " + t.rejected() + " rows rejected, first: " + t.firstRejections());
+        return false;
+      }
+    }
+    log("load: contacts %d in %.1f s, events %d in %.1f s, sends %d in %.1f s", contactTally.rows(),
+        contactSeconds, eventTally.rows(), eventSeconds, sendTally.rows(), sendSeconds);
+    row("load contacts s", format(contactSeconds));
+    row("load events s", format(eventSeconds));
+    row("load events/s", Long.toString(Math.round(eventTally.rows() / eventSeconds)));
+    if (cpuBefore >= 0 && cpuAfter >= 0) {
+      row("load server CPU s/1M events", format((cpuAfter - cpuBefore) * 1e6 / eventTally.rows()));
+    }
+    row("load sends s", format(sendSeconds));
+    row("load sends/s", Long.toString(Math.round(sendTally.rows() / sendSeconds)));
+
+    JsonNode status = status();
+    long sends = data.sends().size();
+    if (status.path("events").asLong() != data.eventCount()
+        || status.path("sends").asLong() != sends
+        || status.path("contacts").asLong() != contacts
+        || status.path("pending_evaluations").asLong(sends) != sends) {
+      fail("load: /v1/status does not show the dataset (" + contacts + " contacts, "
+          + data.eventCount() + " events, " + sends + " sends, all pending): " + status);
+      return false;
+    }
+    int exit = stopServer();
+    log("load: server stopped (exit status %d)", exit);
+    return true;
+  }
+
+  // Phases "backfill" and "live", on one server with evaluation on and no grace period.
+  private void evaluate(DemoDataset data, BenchStores stores)
+      throws IOException, InterruptedException {
+    server = startServer(true);
+    long pid = server.pid();
+    log("backfill: server up (pid %d), evaluation on, grace 0", pid);
+    double cpu0 = ProcessCpu.seconds(pid);
+    double chCpu0 = ProcessCpu.seconds(clickhousePid);
+    long wall0 = System.nanoTime();
+    try (RssSampler memory = new RssSampler(pid).start()) {
+      if (!backfill(data.sends().size(), stores, wall0, cpu0, chCpu0)) {
+        return;
+      }
+      live(stores);
+      memory.close();
+      row("server peak RSS (MiB)", (memory.peakRssKb() >> 10) + "   (-Xmx" + serverHeap
+          + ", backfill and live)");
+      row("server VmHWM (MiB)", (memory.hwmKb() >> 10) + "   (since start)");
+    }
+  }
+
+  private boolean backfill(long sends, BenchStores stores, long wall0, double cpu0,
+      double chCpu0) throws IOException, InterruptedException {
+    long deadline = wall0 + Duration.ofMinutes(timeoutMinutes).toNanos();
+    long stall = Duration.ofMinutes(stallMinutes).toNanos();
+    long lastEvaluated = -1;
+    long lastProgress = wall0;
+    long lastLog = wall0;
+    JsonNode status;
+    while (true) {
+      if (!server.alive()) {
+        fail("backfill: the server exited; the end of its log:\n" + server.tail(30));
+        return false;
+      }
+      status = status();
+      long pending = status.path("pending_evaluations").asLong(-1);
+      long evaluated = status.path("evaluated_sends").asLong(-1);
+      long now = System.nanoTime();
+      if (pending == 0) {
+        break;
+      }
+      if (evaluated != lastEvaluated) {
+        lastEvaluated = evaluated;
+        lastProgress = now;
+      }
+      if (now - lastLog >= 10e9) {
+        lastLog = now;
+        log("backfill: %d evaluated, %d pending after %.0f s", evaluated, pending,
+            (now - wall0) / 1e9);
+      }
+      if (now > deadline || now - lastProgress > stall) {
+        String why = now > deadline ? "did not finish within " + timeoutMinutes + " minutes"
+            : "no send was evaluated for " + stallMinutes + " minutes";
+        fail("backfill " + why + ": " + evaluated + " evaluated, " + pending + " pending of "
+            + sends + "; by status " + byStatus(stores) + "; the end of the server log:\n"
+            + server.tail(20));
+        return false;
+      }
+      Thread.sleep(250);
+    }
+    double wall = seconds(wall0);
+    double cpu = ProcessCpu.seconds(server.pid()) - cpu0;
+    double chCpu = ProcessCpu.seconds(clickhousePid) - chCpu0;
+
+    // Every send in the databases is one of the dataset's at this point.
+    long evaluated = 0;
+    long insufficient = 0;
+    Map<String, Long> others = new LinkedHashMap<>();
+    OffsetDateTime first = null;
+    OffsetDateTime last = null;
+    for (Row r : stores.postgres(database, "SELECT status, count(*), min(evaluated_at),"
+        + " max(evaluated_at), count(evaluated_at) FROM sends GROUP BY status ORDER BY status")) {
+      String state = r.getString(0);
+      long n = r.getLong(1);
+      switch (state) {
+        case "evaluated" -> evaluated = n;
+        case "insufficient_history" -> insufficient = n;
+        default -> others.put(state, n);
+      }
+      if (r.getLong(4) != n && !state.equals("pending")) {
+        fail("backfill: " + (n - r.getLong(4)) + " sends of status " + state
+            + " have no evaluated_at");
+      }
+      OffsetDateTime min = r.getOffsetDateTime(2);
+      OffsetDateTime max = r.getOffsetDateTime(3);
+      if (min != null && (first == null || min.isBefore(first))) first = min;
+      if (max != null && (last == null || max.isAfter(last))) last = max;
+    }
+    long done = evaluated + insufficient + others.values().stream().mapToLong(Long::longValue).sum();
+    if (done != sends || !others.isEmpty()) {
+      fail("backfill: " + sends + " sends loaded; evaluated " + evaluated
+          + ", insufficient_history " + insufficient + ", other statuses " + others);
+    }
+    double span = first == null ? 0 : Duration.between(first, last).toNanos() / 1e9;
+    log("backfill: %d sends in %.1f s (first to last evaluated_at %.1f s)", done, wall, span);
+    row("backfill sends evaluated", done + "   (evaluated " + evaluated + ", insufficient_history "
+        + insufficient + (others.isEmpty() ? "" : ", other " + others) + ")");
+    row("backfill s, evaluated_at span", format(span));
+    row("backfill sends/s, evaluated_at", span > 0 ? Long.toString(Math.round(done / span)) : "n/a");
+    row("backfill s, wall clock", format(wall) + "   (from /health 200 to pending 0)");
+    row("backfill sends/s, wall clock", Long.toString(Math.round(done / wall)));
+    if (cpu0 >= 0) {
+      row("server CPU s/1000 sends", String.format(Locale.ROOT, "%.3f", cpu * 1000 / done));
+    }
+    if (chCpu0 >= 0) {
+      row("CH CPU s/1000 sends", String.format(Locale.ROOT, "%.3f", chCpu * 1000 / done));
+    }
+    return true;
+  }
+
+  // Phase "live": sends whose windows close one after another over the next minute.
+  private void live(BenchStores stores) throws IOException, InterruptedException {
+    Instant firstClose = Instant.now().plus(LIVE_LEAD).truncatedTo(ChronoUnit.MILLIS);
+    String prefix = "live-" + seed + "-" + firstClose.getEpochSecond() + "-";
+    StringBuilder body = new StringBuilder();
+    int stride = contacts / liveSends;
+    for (int i = 0; i < liveSends; i++) {
+      long offsetMillis = (long) i * liveSpreadSeconds * 1000 / liveSends;
+      Instant sentAt = firstClose.minus(Duration.ofHours(1)).plusMillis(offsetMillis);
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("send_id", prefix + i);
+      row.put("contact_id", String.format("c%05d", i * stride + 1)); // as DemoGenerator names them
+      row.put("message_id", LIVE_MESSAGE);
+      row.put("channel", "push");
+      row.put("sent_at", sentAt.toString());
+      row.put("window_hours", 1);
+      body.append(JSON.writeValueAsString(row)).append('\n');
+    }
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.base().resolve("/v1/sends"))
+        .timeout(Duration.ofMinutes(1))
+        .header("Authorization", "Bearer " + key)
+        .header("Content-Type", "application/x-ndjson")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+        HttpResponse.BodyHandlers.ofString());
+    Instant posted = Instant.now();
+    JsonNode answer = response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+    if (answer == null || answer.path("accepted").asLong() != liveSends) {
+      fail("live: POST /v1/sends of " + liveSends + " sends: HTTP " + response.statusCode() + " "
+          + Loader.abbreviate(response.body()));
+      return;
+    }
+    log("live: %d sends posted, %.1f s before the first window closes; windows close until %s",
+        liveSends, Duration.between(posted, firstClose).toMillis() / 1e3,
+        firstClose.plusSeconds(liveSpreadSeconds));
+    if (posted.isAfter(firstClose)) {
+      fail("live: the sends were posted after the first window closed, which counts in the delays");
+    }
+
+    Instant deadline = firstClose.plusSeconds(liveSpreadSeconds).plus(Duration.ofMinutes(5));
+    String countDone = "SELECT count(*) FROM sends WHERE send_id LIKE $1 AND status <> 'pending'";
+    long done = 0;
+    while (done < liveSends) {
+      if (!server.alive()) {
+        fail("live: the server exited; the end of its log:\n" + server.tail(30));
+        return;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        fail("live: " + done + " of " + liveSends + " sends evaluated 5 minutes after the last"
+            + " window closed; by status " + byStatus(stores));
+        return;
+      }
+      Thread.sleep(250);
+      done = stores.postgres(database, countDone, prefix + "%").get(0).getLong(0);
+    }
+
+    List<Row> rows = stores.postgres(database, "SELECT status, window_end, evaluated_at FROM sends"
+        + " WHERE send_id LIKE $1", prefix + "%");
+    long[] delays = new long[rows.size()];
+    Map<String, Long> statuses = new HashMap<>();
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
+      statuses.merge(r.getString(0), 1L, Long::sum);
+      delays[i] = Duration.between(r.getOffsetDateTime(1), r.getOffsetDateTime(2)).toNanos() / 1000;
+    }
+    Percentiles p = new Percentiles(delays);
+    log("live: %d sends evaluated; window end to evaluated_at p50 %s ms, p95 %s ms, max %s ms",
+        p.count(), millis(p.at(50)), millis(p.at(95)), millis(p.max()));
+    row("live sends", p.count() + "   " + statuses);
+    row("live delay p50 (ms)", millis(p.at(50)));
+    row("live delay p95 (ms)", millis(p.at(95)));
+    row("live delay max (ms)", millis(p.max()));
+    if (p.min() < 0) {
+      fail("live: a send was evaluated " + millis(-p.min()) + " ms before its window closed");
+    }
+  }
+
+  private ServerProcess startServer(boolean evaluation) throws IOException, InterruptedException {
+    Map<String, String> env = new HashMap<>();
+    env.put("SHIFTLENS_API_KEY", key);
+    env.put("SHIFTLENS_CLICKHOUSE_URL", clickhouseUrl);
+    env.put("SHIFTLENS_CLICKHOUSE_DATABASE", database);
+    env.put("SHIFTLENS_PG_URI", pgServer + "/" + database);
+    env.put("SHIFTLENS_EVALUATION_ENABLED", Boolean.toString(evaluation));
+    if (evaluation) {
+      env.put("SHIFTLENS_EVALUATION_GRACE_MINUTES", "0");
+    }
+    List<String> jvm = new ArrayList<>();
+    jvm.add("-Xmx" + serverHeap);
+    jvm.addAll(serverJavaOptions);
+    return ServerProcess.start(Path.of(jar), jvm, env, port, log, START_TIMEOUT);
+  }
+
+  private int stopServer() throws InterruptedException {
+    ServerProcess running = server;
+    server = null;
+    return running == null ? 0 : running.stop();
+  }
+
+  /** When the benchmark is interrupted, its server must not outlive it. */
+  private void stopOnExit() {
+    ServerProcess running = server;
+    if (running != null && running.alive()) {
+      try {
+        running.stop();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      System.err.println("evaluation benchmark: interrupted; the databases " + database
+          + " are left behind");
+    }
+  }
+
+  private JsonNode status() throws IOException, InterruptedException {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.base().resolve("/v1/status"))
+        .timeout(Duration.ofMinutes(1))
+        .header("Authorization", "Bearer " + key)
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException("GET /v1/status: HTTP " + response.statusCode() + " "
+          + Loader.abbreviate(response.body()));
+    }
+    return JSON.readTree(response.body());
+  }
+
+  private String byStatus(BenchStores stores) {
+    try {
+      Map<String, Long> counts = new LinkedHashMap<>();
+      for (Row r : stores.postgres(database,
+          "SELECT status, count(*) FROM sends GROUP BY status ORDER BY status")) {
+        counts.put(r.getString(0), r.getLong(1));
+      }
+      return counts.toString();
+    } catch (IOException | InterruptedException e) {
+      return "(unknown: " + e.getMessage() + ")";
+    }
+  }
+
+  private static String millis(long micros) {
+    return String.format(Locale.ROOT, "%.1f", micros / 1000.0);
+  }
+
+  private static String format(double seconds) {
+    return String.format(Locale.ROOT, "%.1f", seconds);
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private void row(String name, String value) {
+    summary.add(new String[] {name, value});
+  }
+
+  private void fail(String message) {
+    failures.add(message);
+    System.err.println("evaluation benchmark: FAILED: " + message);
+  }
+
+  private static void log(String format, Object... args) {
+    System.err.printf(Locale.ROOT, "evaluation benchmark: " + format + "%n", args);
+  }
+}
