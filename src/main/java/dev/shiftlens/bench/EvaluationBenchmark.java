@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -149,6 +150,7 @@ public final class EvaluationBenchmark {
 
   private boolean run() throws Exception {
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopOnExit, "stop-server"));
+    Files.deleteIfExists(log); // the log of this run's servers only
     DemoDataset data = generate();
     try (BenchStores stores = new BenchStores(clickhouseUrl, pgServer)) {
       try {
@@ -167,8 +169,10 @@ public final class EvaluationBenchmark {
           log("kept the databases %s (--keep)", database);
         } else {
           try {
+            long t0 = System.nanoTime();
+            log("dropping the databases %s", database);
             stores.drop(database);
-            log("dropped the databases %s", database);
+            log("dropped the databases %s in %.1f s", database, seconds(t0));
           } catch (IOException e) {
             log("could not drop the databases %s: %s", database, e.getMessage());
           }
@@ -316,7 +320,7 @@ public final class EvaluationBenchmark {
       }
       if (now > deadline || now - lastProgress > stall) {
         String why = now > deadline ? "did not finish within " + timeoutMinutes + " minutes"
-            : "no send was evaluated for " + stallMinutes + " minutes";
+            : "no send was evaluated for " + stallMinutes + " min";
         fail("backfill " + why + ": " + evaluated + " evaluated, " + pending + " pending of "
             + sends + "; by status " + byStatus(stores) + "; the end of the server log:\n"
             + server.tail(20));

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,7 @@ final class ServerProcess implements AutoCloseable {
     command.addAll(List.of("-jar", jar.toString(), "serve"));
     Files.createDirectories(log.toAbsolutePath().getParent());
     Files.writeString(log, "== " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
-        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
