@@ -48,6 +48,12 @@ public final class EvaluationBenchmark {
   /** How long before the first live window closes the live sends are posted. */
   private static final Duration LIVE_LEAD = Duration.ofSeconds(10);
   private static final String LIVE_MESSAGE = "bench_live";
+  /**
+   * Each poll counts sends in PostgreSQL, which takes CPU from the server on a small machine, so
+   * the backfill (minutes) is polled less often than the live phase (delays of about a second).
+   */
+  private static final Duration BACKFILL_POLL = Duration.ofSeconds(1);
+  private static final Duration LIVE_POLL = Duration.ofMillis(500);
 
   private String jar = "target/shiftlens.jar";
   private int port = 18081;
@@ -326,7 +332,7 @@ public final class EvaluationBenchmark {
             + server.tail(20));
         return false;
       }
-      Thread.sleep(250);
+      Thread.sleep(BACKFILL_POLL.toMillis());
     }
     double wall = seconds(wall0);
     double cpu = ProcessCpu.seconds(server.pid()) - cpu0;
@@ -429,7 +435,7 @@ public final class EvaluationBenchmark {
             + " window closed; by status " + byStatus(stores));
         return;
       }
-      Thread.sleep(250);
+      Thread.sleep(LIVE_POLL.toMillis());
       done = stores.postgres(database, countDone, prefix + "%").get(0).getLong(0);
     }
 
