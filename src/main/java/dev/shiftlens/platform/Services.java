@@ -2,6 +2,7 @@ package dev.shiftlens.platform;
 
 import dev.shiftlens.contact.ContactApi;
 import dev.shiftlens.contact.ContactRepository;
+import dev.shiftlens.evaluation.Evaluations;
 import dev.shiftlens.ingest.EventBatchWriter;
 import dev.shiftlens.ingest.IngestApi;
 import dev.shiftlens.send.SendApi;
@@ -28,6 +29,7 @@ public final class Services {
   final ContactApi contacts;
   final SendApi sends;
   final StatusApi status;
+  public final Evaluations evaluations;
 
   Services(Vertx vertx, Config config) {
     this.config = config;
@@ -48,6 +50,9 @@ public final class Services {
     // within the linger time, the retry budget and the timeout of the attempt that runs when it ends.
     long settle = Math.max(300, (config.ingest().storeRetryMillis() + 2L * config.clickhouse().timeoutMillis()) / 1000 + 60);
     this.status = new StatusApi(pool, clickhouse, events, settle);
+    // Every event counts with reward 1 in the "*" row until event types exist.
+    this.evaluations = new Evaluations(vertx, pool, clickhouse, config.evaluation(),
+        () -> Future.succeededFuture(name -> 1.0));
   }
 
   /** Stores the events still queued, then closes the store clients. */

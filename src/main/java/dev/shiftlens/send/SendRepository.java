@@ -59,8 +59,11 @@ public final class SendRepository {
         .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
   }
 
-  static JsonObject toJson(Row row) {
+  /** The send as the API shows it, from a row with the columns of {@code send_get}. */
+  public static JsonObject toJson(Row row) {
     Object labels = row.getValue("labels");
+    Object effects = row.getValue("effects");
+    Object baseline = row.getValue("baseline");
     OffsetDateTime evaluated = row.getOffsetDateTime("evaluated_at");
     return new JsonObject()
         .put("send_id", row.getString("send_id"))
@@ -74,7 +77,9 @@ public final class SendRepository {
         .put("window_end", utc(row.getOffsetDateTime("window_end")))
         .put("status", row.getString("status"))
         .put("evaluated_at", evaluated == null ? null : utc(evaluated))
-        .put("effects", new JsonArray());
+        .put("effects", effects instanceof JsonArray a ? a : new JsonArray())
+        .put("overlaps_send_id", row.getString("overlaps_send_id"))
+        .put("baseline", baseline instanceof JsonObject b ? b : null);
   }
 
   private static String utc(OffsetDateTime t) {

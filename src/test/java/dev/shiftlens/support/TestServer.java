@@ -60,6 +60,10 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  public io.vertx.core.Vertx vertx() {
+    return server.vertx();
+  }
+
   public String url(String path) {
     return "http://127.0.0.1:" + port + path;
   }
