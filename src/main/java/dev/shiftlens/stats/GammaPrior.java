@@ -137,8 +137,9 @@ public record GammaPrior(double mean, double phi) {
    * {@code lambda} the baseline rate and {@code mu} the window rate, the Poisson-gamma identity gives
    * {@code P(X < k) = P(mu > lambda)} for {@code mu ~ Gamma(k, ew)} (the posterior of the window rate
    * under the prior 1/mu) and {@code P(X <= k) = P(mu > lambda)} for {@code mu ~ Gamma(k + 1, ew)}
-   * (under a flat prior). The mid-p is the mean of the two. It is not {@code 1 - p-value}: it is 0.5
-   * when the window holds exactly what is expected in the middle, and it rises with k.
+   * (under a flat prior). The mid-p is the mean of the two. It is not {@code 1 - p-value}: it is
+   * near 0.5 when k sits in the middle of its predictive, near 1 when k is far above it, and it
+   * rises with k.
    */
   public double probIncrease(int k, double y, double e, double ew) {
     checkWindow(k, ew);
