@@ -7,3 +7,6 @@ CREATE TABLE event_types (
   updated_at timestamptz NOT NULL DEFAULT now(),
   CHECK (category <> 'negative' OR reward <= 0)
 );
+
+-- GET /v1/sends without a contact or message filter pages through all sends by (sent_at, send_id).
+CREATE INDEX sends_by_time ON sends (sent_at, send_id);
