@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class EvaluationEndToEndTest {
   private static final Map<String, String> FAST = Map.of(
+      "SHIFTLENS_EVALUATION_ENABLED", "true",
       "SHIFTLENS_EVALUATION_GRACE_MINUTES", "0",
       "SHIFTLENS_EVALUATION_INTERVAL_MS", "100",
       "SHIFTLENS_EVALUATION_BATCH", "100");
@@ -37,10 +38,20 @@ class EvaluationEndToEndTest {
   void twoServersEvaluateEverySendOnceWithTheResultsOfTheStatisticsInMemory() throws Exception {
     Instant anchor = Instant.now().truncatedTo(ChronoUnit.HOURS);
     DemoSpec spec = new DemoSpec(11, 400, 35, anchor);
+    try (TestServer first = TestServer.start(FAST)) {
+      TestServer second = TestServer.startOn(first.database, FAST);
+      try {
+        evaluateTogether(first, second, spec, anchor);
+      } finally {
+        second.stop(); // the databases are the first server's to drop
+      }
+    }
+  }
+
+  private static void evaluateTogether(TestServer first, TestServer second, DemoSpec spec, Instant anchor) throws Exception {
     Set<String> published = ConcurrentHashMap.newKeySet();
     List<String> publishedTwice = new java.util.concurrent.CopyOnWriteArrayList<>();
-    try (TestServer first = TestServer.start(FAST);
-        TestServer second = TestServer.startOn(first.database, FAST)) {
+    {
       for (TestServer server : List.of(first, second)) {
         server.vertx().eventBus().<JsonObject>consumer(EvaluationVerticle.EVALUATED_ADDRESS, m -> {
           if (!published.add(m.body().getString("send_id"))) publishedTwice.add(m.body().getString("send_id"));
