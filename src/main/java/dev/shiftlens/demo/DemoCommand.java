@@ -37,7 +37,8 @@ public final class DemoCommand {
     System.exit(run(args, System.getenv(), System.out));
   }
 
-  static int run(String[] args, Map<String, String> env, PrintStream out) {
+  /** Runs the command as {@code main} does, but returns the exit status (for tests that load a demo). */
+  public static int run(String[] args, Map<String, String> env, PrintStream out) {
     Options options;
     try {
       options = parse(args, env);

@@ -38,6 +38,11 @@ public class ApiException extends RuntimeException {
     return new ApiException(400, "Bad Request", detail);
   }
 
+  /** A 400 about one field or query parameter, named in the detail and in a {@code field} member. */
+  public static ApiException badField(String field, String detail) {
+    return new ApiException(400, "Bad Request", "'" + field + "' " + detail, new JsonObject().put("field", field));
+  }
+
   public static ApiException notFound(String detail) {
     return new ApiException(404, "Not Found", detail);
   }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,8 +14,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import ru.yandex.clickhouse.ClickHouseDataSource;
+import ru.yandex.clickhouse.ClickHouseExternalData;
+import ru.yandex.clickhouse.ClickHousePreparedStatement;
 import ru.yandex.clickhouse.ClickHouseStatement;
 import ru.yandex.clickhouse.domain.ClickHouseFormat;
 
@@ -79,6 +83,57 @@ public final class ClickHouse implements AutoCloseable {
     }
   }
 
+  /** Reads a result row by row; {@code rs} is positioned on the row. */
+  @FunctionalInterface
+  public interface RowConsumer {
+    void accept(ResultSet rs) throws SQLException;
+  }
+
+  /**
+   * A temporary table sent with a query (ClickHouse "external data"): lets a query join or filter by
+   * a batch of values without putting them in the SQL. {@code tsv} is TabSeparated, see {@link #tsv}.
+   */
+  public record ExternalTable(String name, String structure, byte[] tsv) {}
+
+  /** Runs a query that reads {@code table}, handing each result row to {@code rows}. */
+  public void queryBlocking(String sql, ExternalTable table, RowConsumer rows, Object... params) throws SQLException {
+    try (PreparedStatement st = connection().prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) st.setObject(i + 1, params[i]);
+      ClickHouseExternalData data = new ClickHouseExternalData(table.name(), new ByteArrayInputStream(table.tsv()));
+      data.setStructure(table.structure());
+      try (ResultSet rs = ((ClickHousePreparedStatement) st).executeQuery(Map.of(), List.of(data))) {
+        while (rs.next()) rows.accept(rs);
+      }
+    }
+  }
+
+  /** Runs a query, handing each result row to {@code rows}. */
+  public void queryBlocking(String sql, RowConsumer rows, Object... params) throws SQLException {
+    try (PreparedStatement st = connection().prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) st.setObject(i + 1, params[i]);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) rows.accept(rs);
+      }
+    }
+  }
+
+  /** Escapes a value for a TabSeparated field. */
+  public static String tsv(String value) {
+    StringBuilder out = new StringBuilder(value.length() + 8);
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '\\' -> out.append("\\\\");
+        case '\t' -> out.append("\\t");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\0' -> out.append("\\0");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
   public long queryLongBlocking(String sql, Object... params) throws SQLException {
     try (PreparedStatement st = connection().prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) st.setObject(i + 1, params[i]);
@@ -98,6 +153,13 @@ public final class ClickHouse implements AutoCloseable {
   public void insertRowBinaryBlocking(String table, String columns, InputStream rows) throws SQLException {
     try (ClickHouseStatement st = (ClickHouseStatement) connection().createStatement()) {
       st.write().send("INSERT INTO " + table + " (" + columns + ")", rows, ClickHouseFormat.RowBinary);
+    }
+  }
+
+  /** Inserts TabSeparated rows (fields escaped with {@link #tsv}) into {@code table (columns)} in one insert. */
+  public void insertTsvBlocking(String table, String columns, byte[] rows) throws SQLException {
+    try (ClickHouseStatement st = (ClickHouseStatement) connection().createStatement()) {
+      st.write().send("INSERT INTO " + table + " (" + columns + ")", new ByteArrayInputStream(rows), ClickHouseFormat.TabSeparated);
     }
   }
 

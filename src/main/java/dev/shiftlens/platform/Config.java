@@ -20,7 +20,8 @@ public record Config(
     ClickHouse clickhouse,
     Postgres postgres,
     Ingest ingest,
-    Windows windows) {
+    Windows windows,
+    Evaluation evaluation) {
 
   public record Http(String host, int port, long maxBodyBytes, int maxRowBytes, int instances, int maxConcurrentIngests) {}
 
@@ -97,6 +98,25 @@ public record Config(
     }
   }
 
+  /**
+   * The behavior engine: a send is due {@code graceMinutes} after its window closed; up to
+   * {@code batchSize} due sends are claimed at a time, each for {@code leaseSeconds}, by any number
+   * of instances. Baselines cover {@code baselineDays} before the send; a contact seen for less than
+   * {@code minBaselineDays} of them has insufficient history. {@code alpha} decides verdicts.
+   */
+  public record Evaluation(
+      boolean enabled,
+      int graceMinutes,
+      int batchSize,
+      int intervalMillis,
+      int concurrentBatches,
+      int leaseSeconds,
+      int baselineDays,
+      double minBaselineDays,
+      double alpha,
+      int profileContacts,
+      int profileRefreshMinutes) {}
+
   public static Config fromEnvironment() {
     return from(System.getenv());
   }
@@ -138,7 +158,28 @@ public record Config(
             r.integer("SHIFTLENS_INGEST_RECENT_KEYS", 1_000_000, 0, 100_000_000)),
         new Windows(
             r.decimal("SHIFTLENS_WINDOW_HOURS", 24, 0, 168),
-            r.channelHours("SHIFTLENS_CHANNEL_WINDOW_HOURS")));
+            r.channelHours("SHIFTLENS_CHANNEL_WINDOW_HOURS")),
+        evaluation(r));
+  }
+
+  private static Evaluation evaluation(Reader r) {
+    int baselineDays = r.integer("SHIFTLENS_BASELINE_DAYS", 28, 1, 365);
+    double minDays = r.decimal("SHIFTLENS_MIN_BASELINE_DAYS", 7, 0, 365);
+    if (minDays > baselineDays) {
+      throw new ConfigException("SHIFTLENS_MIN_BASELINE_DAYS", "must not exceed SHIFTLENS_BASELINE_DAYS (" + baselineDays + "), got " + minDays);
+    }
+    return new Evaluation(
+        r.bool("SHIFTLENS_EVALUATION_ENABLED", true),
+        r.integer("SHIFTLENS_EVALUATION_GRACE_MINUTES", 60, 0, 7 * 24 * 60),
+        r.integer("SHIFTLENS_EVALUATION_BATCH", 1000, 1, 20_000),
+        r.integer("SHIFTLENS_EVALUATION_INTERVAL_MS", 1000, 10, 3_600_000),
+        r.integer("SHIFTLENS_EVALUATION_CONCURRENCY", 2, 1, 32),
+        r.integer("SHIFTLENS_EVALUATION_LEASE_SECONDS", 300, 10, 86_400),
+        baselineDays,
+        minDays,
+        r.decimal("SHIFTLENS_ALPHA", 0.05, 0, 0.5),
+        r.integer("SHIFTLENS_PROFILE_CONTACTS", 20_000, 100, 10_000_000),
+        r.integer("SHIFTLENS_PROFILE_REFRESH_MINUTES", 60, 1, 7 * 24 * 60));
   }
 
   private static Postgres postgres(Reader r) {
@@ -177,6 +218,14 @@ public record Config(
       } catch (RuntimeException e) {
         throw new ConfigException(name, "cannot read '" + v + "': " + e.getMessage());
       }
+    }
+
+    boolean bool(String name, boolean fallback) {
+      return parse(name, fallback, v -> switch (v.toLowerCase(java.util.Locale.ROOT)) {
+        case "true", "1", "yes", "on" -> true;
+        case "false", "0", "no", "off" -> false;
+        default -> throw new ConfigException(name, "must be true or false, got '" + v + "'");
+      });
     }
 
     int integer(String name, int fallback, int min, int max) {

@@ -36,7 +36,11 @@ public final class HttpApiVerticle extends VerticleBase {
     router.post("/v1/sends").handler(keys.require(Scope.INGEST)).handler(services.ingest::postSends);
 
     router.get("/v1/contacts/:contact_id").handler(keys.require(Scope.READ)).handler(services.contacts::get);
+    router.get("/v1/sends").handler(keys.require(Scope.READ)).handler(services.sends::list);
     router.get("/v1/sends/:send_id").handler(keys.require(Scope.READ)).handler(services.sends::get);
+
+    router.get("/v1/event-types").handler(keys.require(Scope.READ)).handler(services.eventTypeApi::list);
+    router.put("/v1/event-types/:event_name").handler(keys.require(Scope.ADMIN)).handler(services.eventTypeApi::put);
 
     router.route().failureHandler(Problems::handle);
     router.route().last().handler(ctx -> ctx.fail(ApiException.notFound("no route " + ctx.request().method() + " " + ctx.request().path())));

@@ -1,5 +1,6 @@
 package dev.shiftlens.platform;
 
+import dev.shiftlens.evaluation.EvaluationVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,6 +19,7 @@ public final class Server {
   private final Vertx vertx;
   private final Services services;
   private String deployment;
+  private String evaluation;
 
   private Server(Vertx vertx, Services services) {
     this.vertx = vertx;
@@ -64,9 +66,16 @@ public final class Server {
     return new Migrations(vertx, config, services.clickhouse).run()
         .compose(v -> vertx.deployVerticle(() -> new HttpApiVerticle(services),
             new DeploymentOptions().setInstances(config.http().instances())))
-        .map(id -> {
-          services.status.warmUp();
+        .compose(id -> {
           server.deployment = id;
+          if (!config.evaluation().enabled()) return Future.succeededFuture(server);
+          return vertx.deployVerticle(new EvaluationVerticle(services.evaluations)).map(e -> {
+            server.evaluation = e;
+            return server;
+          });
+        })
+        .map(s -> {
+          services.status.warmUp();
           return server;
         })
         .recover(e -> {
@@ -86,6 +95,11 @@ public final class Server {
     CompletableFuture<Void> done = new CompletableFuture<>();
     Future<?> undeploy = deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
     undeploy
+        .eventually(() -> {
+          if (evaluation == null) return Future.succeededFuture();
+          say("stopping: finishing evaluations in progress");
+          return vertx.undeploy(evaluation);
+        })
         .eventually(() -> {
           say("stopping: storing queued events");
           return services.close();

@@ -2,6 +2,9 @@ package dev.shiftlens.platform;
 
 import dev.shiftlens.contact.ContactApi;
 import dev.shiftlens.contact.ContactRepository;
+import dev.shiftlens.evaluation.Evaluations;
+import dev.shiftlens.eventtype.EventTypeApi;
+import dev.shiftlens.eventtype.EventTypeRepository;
 import dev.shiftlens.ingest.EventBatchWriter;
 import dev.shiftlens.ingest.IngestApi;
 import dev.shiftlens.send.SendApi;
@@ -28,6 +31,10 @@ public final class Services {
   final ContactApi contacts;
   final SendApi sends;
   final StatusApi status;
+  public final Evaluations evaluations;
+  /** The configured event types; the evaluation reads {@code eventTypes.snapshot()} once per batch. */
+  public final EventTypeRepository eventTypes;
+  final EventTypeApi eventTypeApi;
 
   Services(Vertx vertx, Config config) {
     this.config = config;
@@ -44,10 +51,18 @@ public final class Services {
     this.ingest = new IngestApi(config, events, contactRepository, sendRepository);
     this.contacts = new ContactApi(contactRepository);
     this.sends = new SendApi(sendRepository);
+    this.eventTypes = new EventTypeRepository(pool);
+    this.eventTypeApi = new EventTypeApi(eventTypes);
     // Event rows are stamped when handed to the writer; from then on they are stored, or given up on,
     // within the linger time, the retry budget and the timeout of the attempt that runs when it ends.
     long settle = Math.max(300, (config.ingest().storeRetryMillis() + 2L * config.clickhouse().timeoutMillis()) / 1000 + 60);
     this.status = new StatusApi(pool, clickhouse, events, settle);
+    // The "*" row weighs each event name by its type's reward; irrelevant names weigh nothing.
+    this.evaluations = new Evaluations(vertx, pool, clickhouse, config.evaluation(),
+        () -> eventTypes.snapshot().map(types -> name -> {
+          var type = types.of(name);
+          return type.inTotal() ? type.reward() : 0.0;
+        }));
   }
 
   /** Stores the events still queued, then closes the store clients. */

@@ -18,6 +18,7 @@ import java.util.Set;
 public final class SendRepository {
   private static final String INSERT = SqlFiles.postgres("send_insert");
   private static final String GET = SqlFiles.postgres("send_get");
+  private static final String LIST = SqlFiles.postgres("send_list");
 
   private final Pool pool;
 
@@ -59,8 +60,34 @@ public final class SendRepository {
         .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
   }
 
-  static JsonObject toJson(Row row) {
+  /** One page of sends as {@code GET /v1/sends} shows it: {@code items} and {@code next_cursor} (null on the last page). */
+  Future<JsonObject> list(SendListQuery q) {
+    SendCursor after = q.after();
+    Tuple params = Tuple.of(q.contactId(), q.messageId(), q.status(), q.from(), q.to(),
+        after == null ? null : after.sentAt(), after == null ? null : after.sendId())
+        .addInteger(q.limit() + 1); // one more than asked: whether a next page exists
+    return pool.preparedQuery(LIST).execute(params).map(rows -> {
+      JsonArray items = new JsonArray();
+      Row last = null;
+      boolean more = false;
+      for (Row row : rows) {
+        if (items.size() == q.limit()) {
+          more = true;
+          break;
+        }
+        items.add(toJson(row));
+        last = row;
+      }
+      String next = more ? SendCursor.after(last.getOffsetDateTime("sent_at"), last.getString("send_id")).encode() : null;
+      return new JsonObject().put("items", items).put("next_cursor", next);
+    });
+  }
+
+  /** The send as the API shows it, from a row with the columns of {@code send_get}. */
+  public static JsonObject toJson(Row row) {
     Object labels = row.getValue("labels");
+    Object effects = row.getValue("effects");
+    Object baseline = row.getValue("baseline");
     OffsetDateTime evaluated = row.getOffsetDateTime("evaluated_at");
     return new JsonObject()
         .put("send_id", row.getString("send_id"))
@@ -74,7 +101,9 @@ public final class SendRepository {
         .put("window_end", utc(row.getOffsetDateTime("window_end")))
         .put("status", row.getString("status"))
         .put("evaluated_at", evaluated == null ? null : utc(evaluated))
-        .put("effects", new JsonArray());
+        .put("effects", effects instanceof JsonArray a ? a : new JsonArray())
+        .put("overlaps_send_id", row.getString("overlaps_send_id"))
+        .put("baseline", baseline instanceof JsonObject b ? b : null);
   }
 
   private static String utc(OffsetDateTime t) {

@@ -51,6 +51,8 @@ public final class TestServer implements AutoCloseable {
     vars.put("SHIFTLENS_CLICKHOUSE_DATABASE", database);
     vars.put("SHIFTLENS_PG_URI", TestStores.PG_SERVER + "/" + database);
     vars.put("SHIFTLENS_HTTP_INSTANCES", "2");
+    // Sends stay pending unless a test is about their evaluation and turns it on.
+    vars.put("SHIFTLENS_EVALUATION_ENABLED", "false");
     vars.putAll(env);
     try {
       Server server = Server.start(Config.from(vars)).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
@@ -58,6 +60,10 @@ public final class TestServer implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("the server did not start: " + e.getMessage(), e);
     }
+  }
+
+  public io.vertx.core.Vertx vertx() {
+    return server.vertx();
   }
 
   public String url(String path) {

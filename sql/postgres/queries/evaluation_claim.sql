@@ -1,0 +1,14 @@
+-- Claims up to $2 sends whose window closed at least $1 minutes ago, oldest window first, for $3 seconds.
+-- SKIP LOCKED lets any number of instances claim at once without waiting for or taking each other's sends;
+-- an expired claim (its instance died) is taken over.
+WITH due AS (
+  SELECT send_id FROM sends
+  WHERE status = 'pending' AND window_end <= now() - make_interval(mins => $1)
+    AND (claimed_until IS NULL OR claimed_until < now())
+  ORDER BY window_end
+  LIMIT $2
+  FOR UPDATE SKIP LOCKED
+)
+UPDATE sends s SET claimed_until = now() + make_interval(secs => $3), claim_token = $4
+FROM due WHERE s.send_id = due.send_id
+RETURNING s.send_id, s.contact_id, s.message_id, s.channel, s.labels, s.holdout, s.sent_at, s.window_hours, s.window_end

@@ -1,0 +1,76 @@
+package dev.shiftlens.baseline;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A contact's normal behavior before a moment: its event counts over the baseline period and the
+ * period's exposure. The period is the {@code days} whole hours before the hour of the moment, cut
+ * to start no earlier than the contact's first event, with the response windows of earlier sends
+ * left out (rounded out to whole hours), because a message may have changed behavior in them.
+ *
+ * @param days length of the period that counts, in days
+ * @param exposure sum of the profile's weights over the period that counts, in hours
+ * @param counts events per event name in the period that counts (names with none are absent)
+ */
+public record Baseline(long fromMillis, long toMillis, double days, double exposure, Map<String, Long> counts) {
+  private static final long HOUR_MS = 3_600_000L;
+  private static final double DAY_MS = 86_400_000.0;
+
+  /** A stretch of time, epoch milliseconds, end exclusive. */
+  public record Span(long fromMillis, long toMillis) {}
+
+  public long count(String eventName) {
+    return counts.getOrDefault(eventName, 0L);
+  }
+
+  public long total() {
+    return counts.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  public static Baseline of(ContactHistory history, long momentMillis, List<Span> leftOut,
+      HourOfWeekProfile profile, int days) {
+    long to = Math.floorDiv(momentMillis, HOUR_MS) * HOUR_MS;
+    long from = Math.max(to - days * 24L * HOUR_MS, history.firstSeenMillis());
+    if (from >= to) return new Baseline(to, to, 0, 0, Map.of());
+
+    List<Span> cut = merged(leftOut, from, to);
+    long length = to - from;
+    double exposure = profile.exposure(history.zone(), from, to);
+    for (Span s : cut) {
+      length -= s.toMillis() - s.fromMillis();
+      exposure -= profile.exposure(history.zone(), s.fromMillis(), s.toMillis());
+    }
+    Map<String, Long> counts = new LinkedHashMap<>();
+    history.series().forEach((name, series) -> {
+      long n = series.count(from, to);
+      for (Span s : cut) n -= series.count(s.fromMillis(), s.toMillis());
+      if (n > 0) counts.put(name, n);
+    });
+    return new Baseline(from, to, length / DAY_MS, Math.max(0, exposure), counts);
+  }
+
+  /** The spans rounded out to whole hours, clipped to {@code [from, to)}, overlapping ones joined. */
+  static List<Span> merged(List<Span> spans, long from, long to) {
+    List<Span> clipped = new ArrayList<>();
+    for (Span s : spans) {
+      long a = Math.max(from, Math.floorDiv(s.fromMillis(), HOUR_MS) * HOUR_MS);
+      long b = Math.min(to, Math.floorDiv(s.toMillis() + HOUR_MS - 1, HOUR_MS) * HOUR_MS);
+      if (a < b) clipped.add(new Span(a, b));
+    }
+    clipped.sort(Comparator.comparingLong(Span::fromMillis));
+    List<Span> out = new ArrayList<>();
+    for (Span s : clipped) {
+      Span last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last != null && s.fromMillis() <= last.toMillis()) {
+        out.set(out.size() - 1, new Span(last.fromMillis(), Math.max(last.toMillis(), s.toMillis())));
+      } else {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,109 @@
+package dev.shiftlens.baseline;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
+import java.util.Arrays;
+
+/**
+ * The population's activity by hour of the week in local time: 168 weights with mean 1, Monday
+ * 00:00 first. It is the exposure of the rate tests: a contact's expected count over a stretch of
+ * time is its rate times the sum of the weights over that stretch, not times its length, so that a
+ * window at busy hours expects more than one at night. Immutable; any thread.
+ */
+public final class HourOfWeekProfile {
+  public static final int HOURS = 168;
+  private static final long HOUR_MS = 3_600_000L;
+  /**
+   * Pseudo-count added to every hour, as a share of the mean hourly count: keeps a quiet hour that
+   * the sample happened to miss from getting weight 0, which would make any event in it "impossible".
+   */
+  private static final double SMOOTHING_SHARE = 0.01;
+
+  private final double[] weights;
+
+  private HourOfWeekProfile(double[] weights) {
+    this.weights = weights;
+  }
+
+  /** Every hour alike: exposure is clock time. What a naive baseline assumes. */
+  public static HourOfWeekProfile flat() {
+    double[] w = new double[HOURS];
+    Arrays.fill(w, 1);
+    return new HourOfWeekProfile(w);
+  }
+
+  /**
+   * From event counts by local hour of the week: {@code s[h] = (c[h] + a) / (mean(c) + a)} with
+   * {@code a = max(0.5, 1% of mean(c))}, so the weights have mean 1.
+   */
+  public static HourOfWeekProfile fromCounts(double[] counts) {
+    if (counts.length != HOURS) throw new IllegalArgumentException("expected 168 counts, got " + counts.length);
+    double mean = Arrays.stream(counts).sum() / HOURS;
+    double a = Math.max(0.5, SMOOTHING_SHARE * mean);
+    double[] w = new double[HOURS];
+    for (int h = 0; h < HOURS; h++) w[h] = (counts[h] + a) / (mean + a);
+    return new HourOfWeekProfile(w);
+  }
+
+  /** Weights as given, rescaled to mean 1. */
+  public static HourOfWeekProfile of(double[] weights) {
+    if (weights.length != HOURS) throw new IllegalArgumentException("expected 168 weights, got " + weights.length);
+    double mean = Arrays.stream(weights).sum() / HOURS;
+    if (!(mean > 0)) throw new IllegalArgumentException("weights must have a positive sum");
+    return new HourOfWeekProfile(Arrays.stream(weights).map(x -> x / mean).toArray());
+  }
+
+  public double weight(int hourOfWeek) {
+    return weights[hourOfWeek];
+  }
+
+  public double[] weights() {
+    return weights.clone();
+  }
+
+  /** Local hour of the week (Monday 00:00 = 0) of an instant given as epoch milliseconds. */
+  public static int hourOfWeek(long epochMillis, ZoneId zone) {
+    int offset = zone.getRules().getOffset(Instant.ofEpochMilli(epochMillis)).getTotalSeconds();
+    return hourOfWeekAtOffset(epochMillis, offset);
+  }
+
+  static int hourOfWeekAtOffset(long epochMillis, int offsetSeconds) {
+    long localHour = Math.floorDiv(epochMillis + offsetSeconds * 1000L, HOUR_MS);
+    // 1970-01-01 was a Thursday: day 3 of a week that starts on Monday.
+    return (int) Math.floorMod(localHour + 3 * 24, HOURS);
+  }
+
+  /**
+   * Exposure of {@code [fromMillis, toMillis)} in hours: the integral of the weights over it, each
+   * piece weighted by the local hour it falls in. Steps through the hours, looking the zone's offset
+   * up again only at its transitions.
+   */
+  public double exposure(ZoneId zone, long fromMillis, long toMillis) {
+    if (toMillis <= fromMillis) return 0;
+    ZoneRules rules = zone.getRules();
+    long t = fromMillis;
+    int offset = rules.getOffset(Instant.ofEpochMilli(t)).getTotalSeconds();
+    long nextChange = nextTransition(rules, t);
+    double sum = 0;
+    while (t < toMillis) {
+      if (t >= nextChange) {
+        offset = rules.getOffset(Instant.ofEpochMilli(t)).getTotalSeconds();
+        nextChange = nextTransition(rules, t);
+      }
+      // End of the local hour that t is in, at this offset.
+      long local = t + offset * 1000L;
+      long end = Math.min(Math.min(toMillis, nextChange), local - Math.floorMod(local, HOUR_MS) + HOUR_MS - offset * 1000L);
+      sum += weights[hourOfWeekAtOffset(t, offset)] * (end - t) / (double) HOUR_MS;
+      t = end;
+    }
+    return sum;
+  }
+
+  private static long nextTransition(ZoneRules rules, long epochMillis) {
+    if (rules.isFixedOffset()) return Long.MAX_VALUE;
+    ZoneOffsetTransition next = rules.nextTransition(Instant.ofEpochMilli(epochMillis));
+    return next == null ? Long.MAX_VALUE : next.toEpochSecond() * 1000L;
+  }
+}

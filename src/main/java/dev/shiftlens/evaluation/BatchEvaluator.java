@@ -1,0 +1,167 @@
+package dev.shiftlens.evaluation;
+
+import dev.shiftlens.baseline.ContactHistory;
+import dev.shiftlens.baseline.PopulationModel;
+import dev.shiftlens.platform.ClickHouse;
+import dev.shiftlens.platform.Config;
+import dev.shiftlens.send.SendRepository;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Evaluates one batch of due sends: claims them in PostgreSQL, reads the contacts' hourly counts and
+ * the windows' counts from ClickHouse in one query each, computes the effects on a worker thread,
+ * mirrors them to ClickHouse, stores them in PostgreSQL and publishes each evaluated send on the
+ * event bus. Runs its steps as futures; called from the scheduler's event loop.
+ */
+final class BatchEvaluator {
+  /** Event-bus address of evaluated sends: the body is the send as {@code GET /v1/sends/{id}} shows it. */
+  static final String EVALUATED = EvaluationVerticle.EVALUATED_ADDRESS;
+  private static final long HOUR_MS = 3_600_000L;
+  private static final String EFFECT_COLUMNS = "send_id, contact_id, message_id, channel, labels, holdout, sent_at, "
+      + "send_hour, send_weekday, window_hours, status, overlapping, evaluated_at, event_name, observed, expected, "
+      + "p_value, prob_increase, verdict, version";
+
+  private final Vertx vertx;
+  private final ClickHouse clickhouse;
+  private final EvaluationStore store;
+  private final EvaluationQueries queries;
+  private final PopulationCache population;
+  private final Supplier<Future<ToDoubleFunction<String>>> rewards;
+  private final Config.Evaluation config;
+
+  BatchEvaluator(Vertx vertx, ClickHouse clickhouse, EvaluationStore store, EvaluationQueries queries,
+      PopulationCache population, Supplier<Future<ToDoubleFunction<String>>> rewards, Config.Evaluation config) {
+    this.vertx = vertx;
+    this.clickhouse = clickhouse;
+    this.store = store;
+    this.queries = queries;
+    this.population = population;
+    this.rewards = rewards;
+    this.config = config;
+  }
+
+  /** Claims and evaluates one batch; the future holds how many sends were claimed (0: none due). */
+  Future<Integer> runOnce() {
+    UUID token = UUID.randomUUID();
+    return store.claim(config.graceMinutes(), config.batchSize(), config.leaseSeconds(), token).compose(batch -> {
+      if (batch.isEmpty()) return Future.succeededFuture(0);
+      return evaluate(batch, token).map(batch.size());
+    });
+  }
+
+  private Future<Void> evaluate(List<ClaimedSend> batch, UUID token) {
+    var contacts = EvaluationQueries.contactIds(batch);
+    long firstSent = Long.MAX_VALUE, lastSent = Long.MIN_VALUE;
+    for (ClaimedSend s : batch) {
+      firstSent = Math.min(firstSent, s.sentAt().toEpochMilli());
+      lastSent = Math.max(lastSent, s.sentAt().toEpochMilli());
+    }
+    long baselineFrom = Math.floorDiv(firstSent, HOUR_MS) * HOUR_MS - config.baselineDays() * 24L * HOUR_MS;
+    long historyTo = Math.floorDiv(lastSent, HOUR_MS) * HOUR_MS;
+    Future<Map<String, List<SendEvaluator.Send>>> sends = store.contactSends(contacts, baselineFrom, lastSent);
+    Future<Map<String, String>> zones = store.contactZones(contacts);
+    Future<Reads> reads = clickhouse.onWorker(() -> new Reads(queries.histories(batch, baselineFrom, historyTo), queries.windows(batch)));
+    Future<PopulationModel> model = population.current();
+    Future<ToDoubleFunction<String>> weights = rewards.get();
+    Instant evaluatedAt = Instant.now();
+    return Future.all(sends, zones, reads, model, weights)
+        .compose(all -> vertx.executeBlocking(() -> compute(batch, reads.result(), sends.result(), zones.result(),
+            model.result(), weights.result(), evaluatedAt), false))
+        .compose(computed -> clickhouse.onWorker(() -> {
+          clickhouse.insertTsvBlocking("send_effects", EFFECT_COLUMNS, computed.mirror());
+          return computed;
+        }))
+        .compose(computed -> store.finish(computed.outcomes(), token, evaluatedAt))
+        .map(rows -> {
+          for (Row row : rows) vertx.eventBus().publish(EVALUATED, SendRepository.toJson(row));
+          return null;
+        });
+  }
+
+  private record Reads(Map<String, ContactHistory.Builder> histories, Map<String, Map<String, Integer>> windows) {}
+
+  private record Computed(List<EvaluationStore.Outcome> outcomes, byte[] mirror) {}
+
+  private Computed compute(List<ClaimedSend> batch, Reads reads, Map<String, List<SendEvaluator.Send>> contactSends,
+      Map<String, String> zones, PopulationModel model, ToDoubleFunction<String> weights, Instant evaluatedAt) {
+    SendEvaluator evaluator = new SendEvaluator(
+        new SendEvaluator.Settings(config.alpha(), config.baselineDays(), config.minBaselineDays()), model, weights);
+    Map<String, ContactHistory> histories = new java.util.HashMap<>();
+    reads.histories().forEach((id, b) -> histories.put(id, b.build(zones.get(id))));
+    List<EvaluationStore.Outcome> outcomes = new ArrayList<>(batch.size());
+    StringBuilder mirror = new StringBuilder(batch.size() * 400);
+    for (ClaimedSend s : batch) {
+      SendEvaluator.Result r = evaluator.evaluate(s.toSend(), histories.get(s.contactId()),
+          reads.windows().getOrDefault(s.sendId(), Map.of()), contactSends.getOrDefault(s.contactId(), List.of()));
+      JsonArray effects = new JsonArray();
+      r.effects().forEach(e -> effects.add(e.toJson()));
+      JsonObject baseline = null;
+      if (r.baseline() != null) {
+        baseline = new JsonObject()
+            .put("from", Instant.ofEpochMilli(r.baseline().fromMillis()).toString())
+            .put("to", Instant.ofEpochMilli(r.baseline().toMillis()).toString())
+            .put("days", round(r.baseline().days()))
+            .put("events", r.baseline().total())
+            .put("exposure_hours", round(r.baseline().exposure()))
+            .put("window_exposure_hours", round(r.windowExposure()))
+            .put("timezone", r.zone());
+      }
+      outcomes.add(new EvaluationStore.Outcome(s.sendId(), r.status(), effects.encode(),
+          baseline == null ? null : baseline.encode(), r.overlapsSendId()));
+      mirror(mirror, s, r, zones.get(s.contactId()), evaluatedAt);
+    }
+    return new Computed(outcomes, mirror.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void mirror(StringBuilder out, ClaimedSend s, SendEvaluator.Result r, String contactZone, Instant evaluatedAt) {
+    ZoneId zone = r.zone() != null ? ZoneId.of(r.zone()) : zoneOrUtc(contactZone);
+    var local = s.sentAt().atZone(zone);
+    String head = String.join("\t", ClickHouse.tsv(s.sendId()), ClickHouse.tsv(s.contactId()), ClickHouse.tsv(s.messageId()),
+        ClickHouse.tsv(s.channel()), ClickHouse.tsv(s.labels().encode()), s.holdout() ? "1" : "0",
+        Long.toString(s.sentAt().getEpochSecond()), Integer.toString(local.getHour()),
+        Integer.toString(local.getDayOfWeek().getValue()), Double.toString(s.windowHours()), r.status(),
+        r.overlapsSendId() == null ? "0" : "1", Long.toString(evaluatedAt.getEpochSecond()));
+    String version = Long.toString(evaluatedAt.toEpochMilli());
+    if (r.effects().isEmpty()) {
+      out.append(head).append("\t\t0\t0\tnan\tnan\tnone\t").append(version).append('\n');
+    }
+    for (Effect e : r.effects()) {
+      out.append(head).append('\t').append(ClickHouse.tsv(e.eventName())).append('\t').append(num(e.observed())).append('\t')
+          .append(num(e.expected())).append('\t').append(num(e.pValue())).append('\t').append(num(e.probIncrease())).append('\t')
+          .append(e.verdict()).append('\t').append(version).append('\n');
+    }
+  }
+
+  private static double round(double x) {
+    return Math.round(x * 1e6) / 1e6;
+  }
+
+  /** The zone of a contact with no events: its own, else UTC. */
+  private static ZoneId zoneOrUtc(String zone) {
+    try {
+      return zone == null ? ZoneId.of("UTC") : ZoneId.of(zone);
+    } catch (RuntimeException e) {
+      return ZoneId.of("UTC");
+    }
+  }
+
+  /** A Float64 as TabSeparated text. */
+  private static String num(double x) {
+    if (Double.isNaN(x)) return "nan";
+    if (Double.isInfinite(x)) return x > 0 ? "inf" : "-inf";
+    return Double.toString(x);
+  }
+}

@@ -1,0 +1,188 @@
+package dev.shiftlens.evaluation;
+
+import dev.shiftlens.baseline.ContactHistory;
+import dev.shiftlens.baseline.HourOfWeekProfile;
+import dev.shiftlens.baseline.PopulationModel;
+import dev.shiftlens.demo.DemoDataset;
+import dev.shiftlens.demo.DemoEvent;
+import dev.shiftlens.demo.DemoSend;
+import dev.shiftlens.demo.SendTruth;
+import dev.shiftlens.stats.GammaPrior;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.commons.math3.distribution.PoissonDistribution;
+
+/**
+ * Runs the engine's statistics on a demo dataset in memory, exactly as the scheduler feeds them
+ * (hourly counts, window counts, earlier sends), and scores the results against the ground truth.
+ */
+final class DemoQuality {
+  static final double ALPHA = 0.05;
+  private static final long HOUR_MS = 3_600_000L;
+
+  /** What one evaluated send looked like, next to the truth. */
+  record Scored(DemoSend send, SendTruth truth, SendEvaluator.Result result) {}
+
+  /** Quality figures of one run. */
+  record Figures(long nullTests, long falsePositives, double expectedSum, double trueExpectedSum,
+      long plantedTests, long found, long oracleFound, double power, double oraclePower) {
+    double falsePositiveRate() {
+      return (double) falsePositives / nullTests;
+    }
+
+    double expectedRatio() {
+      return expectedSum / trueExpectedSum;
+    }
+
+    /** Power (expected detections, given each contact's baseline) relative to the oracle's. */
+    double relativePower() {
+      return power / oraclePower;
+    }
+
+    @Override
+    public String toString() {
+      return String.format("false positives %d/%d = %.4f; sum expected / truth = %.4f; planted effects %d: "
+          + "power %.4f vs oracle %.4f (relative %.3f), found %d vs oracle %d",
+          falsePositives, nullTests, falsePositiveRate(), expectedRatio(), plantedTests, power / plantedTests,
+          oraclePower / plantedTests, relativePower(), found, oracleFound);
+    }
+  }
+
+  private final DemoDataset data;
+  private final Map<String, ContactHistory> histories = new HashMap<>();
+  private final Map<String, List<DemoEvent>> eventsByContact = new HashMap<>();
+
+  DemoQuality(DemoDataset data) {
+    this.data = data;
+    Map<String, ContactHistory.Builder> builders = new HashMap<>();
+    Map<String, Map<Long, int[]>> hourly = new HashMap<>(); // contact|name -> hour -> count
+    Map<String, String> zones = new HashMap<>();
+    for (DemoEvent e : data.events()) {
+      eventsByContact.computeIfAbsent(e.contactId(), c -> new ArrayList<>()).add(e);
+      long hour = Math.floorDiv(e.timestamp().toEpochMilli(), HOUR_MS) * HOUR_MS;
+      hourly.computeIfAbsent(e.contactId() + "|" + e.eventName(), k -> new HashMap<>())
+          .computeIfAbsent(hour, h -> new int[1])[0]++;
+      if (e.timezone() != null) zones.put(e.contactId() + "|" + e.eventName() + "|" + hour, e.timezone());
+    }
+    hourly.forEach((key, hours) -> {
+      String contact = key.substring(0, key.indexOf('|'));
+      String name = key.substring(key.indexOf('|') + 1);
+      ContactHistory.Builder b = builders.computeIfAbsent(contact, ContactHistory::builder);
+      hours.forEach((hour, count) -> b.add(name, hour, count[0], zones.getOrDefault(key + "|" + hour, "")));
+    });
+    Map<String, String> contactZones = new HashMap<>();
+    data.contacts().forEach(c -> contactZones.put(c.contactId(), c.timezone()));
+    builders.forEach((id, b) -> histories.put(id, b.build(contactZones.get(id))));
+  }
+
+  /** The population model the server would fit: the four weeks before the end of the data. */
+  PopulationModel population() {
+    long to = data.spec().anchor().toEpochMilli();
+    return PopulationModel.fit(histories.values(), to - Duration.ofDays(28).toMillis(), to);
+  }
+
+  /** The same priors, but clock time as exposure: what a naive flat-rate baseline does. */
+  PopulationModel flat() {
+    PopulationModel fitted = population();
+    return new PopulationModel(HourOfWeekProfile.flat(), fitted.priors(), fitted.contacts(), fitted.events());
+  }
+
+  static SendEvaluator evaluator(PopulationModel model) {
+    return new SendEvaluator(new SendEvaluator.Settings(ALPHA, 28, 7), model, name -> 1.0);
+  }
+
+  List<Scored> evaluate(PopulationModel model) {
+    SendEvaluator evaluator = evaluator(model);
+    Map<String, SendTruth> truths = new HashMap<>();
+    data.truth().sends().forEach(t -> truths.put(t.sendId(), t));
+    Map<String, List<SendEvaluator.Send>> byContact = new HashMap<>();
+    List<DemoSend> sends = data.sends();
+    Function<DemoSend, SendEvaluator.Send> toSend = s -> new SendEvaluator.Send(s.sendId(), s.contactId(),
+        s.sentAt().toEpochMilli(), s.windowEnd().toEpochMilli(), s.holdout());
+    sends.forEach(s -> byContact.computeIfAbsent(s.contactId(), c -> new ArrayList<>()).add(toSend.apply(s)));
+    List<Scored> out = new ArrayList<>(sends.size());
+    for (DemoSend s : sends) {
+      Map<String, Integer> window = new HashMap<>();
+      for (DemoEvent e : eventsByContact.getOrDefault(s.contactId(), List.of())) {
+        if (!e.timestamp().isBefore(s.sentAt()) && e.timestamp().isBefore(s.windowEnd())) {
+          window.merge(e.eventName(), 1, Integer::sum);
+        }
+      }
+      out.add(new Scored(s, truths.get(s.sendId()), evaluator.evaluate(toSend.apply(s), histories.get(s.contactId()),
+          window, byContact.get(s.contactId()))));
+    }
+    return out;
+  }
+
+  /**
+   * Scores the sends of one window length: false positives over the event rows of sends without a
+   * planted effect on that name; the sum of expected against the truth over every event name of the
+   * evaluated sends without an effect (a name the engine did not report has the prior's expectation);
+   * and detections of planted effects against an oracle that knows each contact's true rate (the exact
+   * Poisson test of the observed count against the true expected count). Power is each planted test's
+   * probability of detection in the planted direction, summed over the tests: for the oracle over the
+   * window count's true distribution, for the engine over the same distribution with the contact's
+   * baseline as it was; far less noisy than counting the few detections of one draw.
+   */
+  static Figures score(List<Scored> scored, SendEvaluator evaluator, PopulationModel model, double windowHours) {
+    long nullTests = 0, falsePositives = 0, planted = 0, found = 0, oracle = 0;
+    double expected = 0, trueExpected = 0, power = 0, oraclePower = 0;
+    for (Scored s : scored) {
+      if (s.send().windowHours() != windowHours) continue;
+      Map<String, Effect> effects = new HashMap<>();
+      s.result().effects().forEach(e -> effects.put(e.eventName(), e));
+      for (String name : s.truth().lift().keySet()) {
+        double lift = s.truth().lift().get(name);
+        Effect e = effects.get(name);
+        boolean rejected = e != null && e.pValue() < ALPHA;
+        if (lift == 1.0) {
+          if (!s.result().status().equals(SendEvaluator.EVALUATED)) continue;
+          nullTests++;
+          if (rejected) falsePositives++;
+          trueExpected += s.truth().expected().get(name);
+          if (e != null) {
+            expected += e.expected();
+          } else {
+            GammaPrior prior = model.prior(name);
+            expected += prior == null ? 0 : prior.posteriorMean(0, s.result().baseline().exposure()) * s.result().windowExposure();
+          }
+        } else {
+          planted++;
+          String direction = lift > 1 ? "up" : "down";
+          if (rejected && e.verdict().equals(direction)) found++;
+          double mean = s.truth().expected().get(name);
+          if (oracleRejects(s.truth().observed().get(name), mean, lift > 1)) oracle++;
+          PoissonDistribution window = new PoissonDistribution(null, mean * lift, 1e-12, 10_000_000);
+          boolean evaluated = s.result().status().equals(SendEvaluator.EVALUATED);
+          for (int k = 0; k <= (int) (mean * lift * 6) + 30; k++) {
+            double pk = window.probability(k);
+            if (oracleRejects(k, mean, lift > 1)) oraclePower += pk;
+            if (evaluated && evaluator.effect(name, k, (int) s.result().baseline().count(name), s.result().windowExposure(),
+                s.result().baseline().exposure()).verdict().equals(direction)) {
+              power += pk;
+            }
+          }
+        }
+      }
+    }
+    return new Figures(nullTests, falsePositives, expected, trueExpected, planted, found, oracle, power, oraclePower);
+  }
+
+  /** Exact two-sided Poisson test of k against a known mean, minimum-likelihood rule, in the planted direction. */
+  static boolean oracleRejects(int k, double mean, boolean up) {
+    if (up ? k <= mean : k >= mean) return false;
+    PoissonDistribution poisson = new PoissonDistribution(null, mean, 1e-12, 10_000_000);
+    double pk = poisson.probability(k);
+    double p = 0;
+    int limit = (int) Math.max(k, mean) * 4 + 50;
+    for (int x = 0; x <= limit; x++) {
+      double px = poisson.probability(x);
+      if (px <= pk * (1 + 1e-7)) p += px;
+    }
+    return Math.min(1, p) < ALPHA;
+  }
+}

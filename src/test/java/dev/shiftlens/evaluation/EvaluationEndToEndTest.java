@@ -1,0 +1,131 @@
+package dev.shiftlens.evaluation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shiftlens.demo.DemoCommand;
+import dev.shiftlens.demo.DemoGenerator;
+import dev.shiftlens.demo.DemoSpec;
+import dev.shiftlens.support.TestServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole engine over HTTP: a demo dataset loaded after its windows closed (a backfill) is
+ * evaluated by two servers sharing the queue, each send exactly once, with the same results as the
+ * statistics computed in memory from the same data.
+ */
+class EvaluationEndToEndTest {
+  private static final Map<String, String> FAST = Map.of(
+      "SHIFTLENS_EVALUATION_ENABLED", "true",
+      "SHIFTLENS_EVALUATION_GRACE_MINUTES", "0",
+      "SHIFTLENS_EVALUATION_INTERVAL_MS", "100",
+      "SHIFTLENS_EVALUATION_BATCH", "100");
+
+  @Test
+  void twoServersEvaluateEverySendOnceWithTheResultsOfTheStatisticsInMemory() throws Exception {
+    Instant anchor = Instant.now().truncatedTo(ChronoUnit.HOURS);
+    DemoSpec spec = new DemoSpec(11, 400, 35, anchor);
+    try (TestServer first = TestServer.start(FAST)) {
+      TestServer second = TestServer.startOn(first.database, FAST);
+      try {
+        evaluateTogether(first, second, spec, anchor);
+      } finally {
+        second.stop(); // the databases are the first server's to drop
+      }
+    }
+  }
+
+  private static void evaluateTogether(TestServer first, TestServer second, DemoSpec spec, Instant anchor) throws Exception {
+    Set<String> published = ConcurrentHashMap.newKeySet();
+    List<String> publishedTwice = new java.util.concurrent.CopyOnWriteArrayList<>();
+    {
+      for (TestServer server : List.of(first, second)) {
+        server.vertx().eventBus().<JsonObject>consumer(EvaluationVerticle.EVALUATED_ADDRESS, m -> {
+          if (!published.add(m.body().getString("send_id"))) publishedTwice.add(m.body().getString("send_id"));
+        });
+      }
+      ByteArrayOutputStream printed = new ByteArrayOutputStream();
+      int status = DemoCommand.run(new String[] {"--url", first.url(""), "--key", TestServer.KEY, "--seed", "11",
+          "--contacts", "400", "--anchor", anchor.toString(), "--truth", "target/demo/e2e-truth.json"},
+          Map.of(), new PrintStream(printed));
+      assertEquals(0, status, printed.toString());
+
+      var data = DemoGenerator.generate(spec);
+      int sends = data.sends().size();
+      JsonObject counts = awaitEvaluated(first, sends);
+      assertEquals(sends, counts.getLong("evaluated_sends"), counts.encode());
+      assertEquals(sends, published.size(), "every evaluated send is published once");
+      assertEquals(List.of(), publishedTwice);
+
+      DemoQuality demo = new DemoQuality(data);
+      Map<String, DemoQuality.Scored> expected = new HashMap<>();
+      demo.evaluate(demo.population()).forEach(s -> expected.put(s.send().sendId(), s));
+      int compared = 0;
+      for (var s : data.sends()) {
+        JsonObject got = new JsonObject(first.get("/v1/sends/" + s.sendId()).body());
+        SendEvaluator.Result want = expected.get(s.sendId()).result();
+        assertEquals(want.status(), got.getString("status"), got.encode());
+        assertNotNull(got.getString("evaluated_at"));
+        assertEquals(want.overlapsSendId(), got.getString("overlaps_send_id"));
+        JsonArray effects = got.getJsonArray("effects");
+        assertEquals(want.effects().size(), effects.size(), got.encode());
+        for (int i = 0; i < effects.size(); i++) {
+          Effect w = want.effects().get(i);
+          Effect g = Effect.fromJson(effects.getJsonObject(i));
+          assertEquals(w.eventName(), g.eventName());
+          assertEquals(w.observed(), g.observed(), 1e-9, got.encode());
+          assertEquals(w.expected(), g.expected(), 1e-9 * Math.max(1, w.expected()), got.encode());
+          assertEquals(w.pValue(), g.pValue(), 1e-9, got.encode());
+          assertEquals(w.verdict(), g.verdict(), got.encode());
+          compared++;
+        }
+      }
+      assertTrue(compared > sends, "effects compared: " + compared);
+    }
+  }
+
+  @Test
+  void aSendWithoutAnyHistoryIsInsufficientAndStaysSoOnceEvaluated() throws Exception {
+    try (TestServer server = TestServer.start(FAST)) {
+      String sentAt = Instant.now().minus(3, ChronoUnit.HOURS).toString();
+      var answer = server.post("/v1/sends", "application/json",
+          "[{\"send_id\":\"s1\",\"contact_id\":\"nobody\",\"message_id\":\"m\",\"channel\":\"push\",\"sent_at\":\"" + sentAt
+              + "\",\"window_hours\":1}]");
+      assertEquals(200, answer.statusCode(), answer.body());
+      awaitEvaluated(server, 1);
+      JsonObject send = new JsonObject(server.get("/v1/sends/s1").body());
+      assertEquals("insufficient_history", send.getString("status"), send.encode());
+      assertEquals(0, send.getJsonArray("effects").size());
+      assertNull(send.getString("overlaps_send_id"));
+      // A send whose window has not closed stays pending.
+      String recent = Instant.now().minus(10, ChronoUnit.MINUTES).toString();
+      server.post("/v1/sends", "application/json", "[{\"send_id\":\"s2\",\"contact_id\":\"nobody\",\"message_id\":\"m\","
+          + "\"channel\":\"push\",\"sent_at\":\"" + recent + "\",\"window_hours\":1}]");
+      Thread.sleep(500);
+      assertEquals("pending", new JsonObject(server.get("/v1/sends/s2").body()).getString("status"));
+    }
+  }
+
+  private static JsonObject awaitEvaluated(TestServer server, long sends) throws InterruptedException {
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    JsonObject status;
+    do {
+      Thread.sleep(200);
+      status = new JsonObject(server.get("/v1/status").body());
+    } while (status.getLong("evaluated_sends") < sends && System.nanoTime() < deadline);
+    return status;
+  }
+}
