@@ -25,11 +25,13 @@ final class ServerProcess implements AutoCloseable {
 
   private final Process process;
   private final Path log;
+  private final long logStart;
   private final URI base;
 
-  private ServerProcess(Process process, Path log, URI base) {
+  private ServerProcess(Process process, Path log, long logStart, URI base) {
     this.process = process;
     this.log = log;
+    this.logStart = logStart;
     this.base = base;
   }
 
@@ -56,7 +58,8 @@ final class ServerProcess implements AutoCloseable {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
     builder.environment().put("SHIFTLENS_HTTP_PORT", Integer.toString(port));
-    ServerProcess server = new ServerProcess(builder.start(), log, base);
+    long logStart = Files.size(log);
+    ServerProcess server = new ServerProcess(builder.start(), log, logStart, base);
     try {
       server.awaitHealth(http, timeout);
     } catch (IOException | InterruptedException | RuntimeException e) {
@@ -112,6 +115,18 @@ final class ServerProcess implements AutoCloseable {
       return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     } catch (IOException | RuntimeException e) {
       return "(cannot read " + log + ": " + e + ")";
+    }
+  }
+
+  /** The lines of this server's log (not of earlier servers') that are java.util.logging warnings or worse. */
+  List<String> warnings() {
+    try {
+      byte[] all = Files.readAllBytes(log);
+      String mine = new String(all, (int) Math.min(logStart, all.length),
+          (int) Math.max(0, all.length - logStart), StandardCharsets.UTF_8);
+      return mine.lines().filter(l -> l.contains(" WARNING ") || l.contains(" SEVERE ")).toList();
+    } catch (IOException e) {
+      return List.of("(cannot read " + log + ": " + e + ")");
     }
   }
 
