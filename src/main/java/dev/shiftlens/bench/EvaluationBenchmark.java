@@ -70,7 +70,8 @@ public final class EvaluationBenchmark {
   private int liveSends = 2_000;
   private int liveSpreadSeconds = 60;
   private int timeoutMinutes = 20;
-  private int stallMinutes = 3;
+  /** Longer than the claim lease (5 minutes by default): a failed batch is retried only after it. */
+  private int stallMinutes = 7;
   private boolean keep;
   private boolean loadOnly;
   private String serverHeap = "2g";
