@@ -290,9 +290,8 @@ public final class EvaluationBenchmark {
     double cpu0 = ProcessCpu.seconds(pid);
     double chCpu0 = ProcessCpu.seconds(clickhousePid);
     long wall0 = System.nanoTime();
-    Instant up = Instant.now();
     try (RssSampler memory = new RssSampler(pid).start()) {
-      if (!backfill(data.sends().size(), stores, up, wall0, cpu0, chCpu0)) {
+      if (!backfill(data.sends().size(), stores, wall0, cpu0, chCpu0)) {
         return;
       }
       live(stores);
@@ -308,8 +307,8 @@ public final class EvaluationBenchmark {
     }
   }
 
-  private boolean backfill(long sends, BenchStores stores, Instant up, long wall0, double cpu0,
-      double chCpu0) throws IOException, InterruptedException {
+  private boolean backfill(long sends, BenchStores stores, long wall0, double cpu0, double chCpu0)
+      throws IOException, InterruptedException {
     long deadline = wall0 + Duration.ofMinutes(timeoutMinutes).toNanos();
     long stall = Duration.ofMinutes(stallMinutes).toNanos();
     long lastEvaluated = -1;

@@ -118,7 +118,7 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  /** The lines of this server's log (not of earlier servers') that are java.util.logging warnings or worse. */
+  /** Lines of this server's log (not earlier servers') with a java.util.logging WARNING or SEVERE. */
   List<String> warnings() {
     try {
       byte[] all = Files.readAllBytes(log);
