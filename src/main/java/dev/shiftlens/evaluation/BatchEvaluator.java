@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Evaluates one batch of due sends: claims them in PostgreSQL, reads the contacts' hourly counts and
@@ -29,6 +31,7 @@ import java.util.function.ToDoubleFunction;
 final class BatchEvaluator {
   /** Event-bus address of evaluated sends: the body is the send as {@code GET /v1/sends/{id}} shows it. */
   static final String EVALUATED = EvaluationVerticle.EVALUATED_ADDRESS;
+  private static final Logger LOG = Logger.getLogger(BatchEvaluator.class.getName());
   private static final long HOUR_MS = 3_600_000L;
   private static final String EFFECT_COLUMNS = "send_id, contact_id, message_id, channel, labels, holdout, sent_at, "
       + "send_hour, send_weekday, window_hours, status, overlapping, evaluated_at, event_name, observed, expected, "
@@ -73,20 +76,42 @@ final class BatchEvaluator {
     long historyTo = Math.floorDiv(lastSent, HOUR_MS) * HOUR_MS;
     Future<Map<String, List<SendEvaluator.Send>>> sends = store.contactSends(contacts, baselineFrom, lastSent);
     Future<Map<String, String>> zones = store.contactZones(contacts);
-    Future<Reads> reads = clickhouse.onWorker(() -> new Reads(queries.histories(batch, baselineFrom, historyTo), queries.windows(batch)));
+    Future<Reads> reads = clickhouse.onWorker(() -> {
+      long t0 = System.nanoTime();
+      var histories = queries.histories(batch, baselineFrom, historyTo);
+      long t1 = System.nanoTime();
+      var windows = queries.windows(batch);
+      LOG.fine(() -> String.format("read %d histories in %d ms, windows in %d ms", histories.size(),
+          (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
+      return new Reads(histories, windows);
+    });
     Future<PopulationModel> model = population.current();
     Future<ToDoubleFunction<String>> weights = rewards.get();
     Instant evaluatedAt = Instant.now();
+    long[] at = {System.nanoTime(), 0, 0, 0};
     return Future.all(sends, zones, reads, model, weights)
-        .compose(all -> vertx.executeBlocking(() -> compute(batch, reads.result(), sends.result(), zones.result(),
-            model.result(), weights.result(), evaluatedAt), false))
+        .compose(all -> {
+          at[1] = System.nanoTime();
+          return vertx.executeBlocking(() -> compute(batch, reads.result(), sends.result(), zones.result(),
+              model.result(), weights.result(), evaluatedAt), false);
+        })
         .compose(computed -> clickhouse.onWorker(() -> {
+          at[2] = System.nanoTime();
           clickhouse.insertTsvBlocking("send_effects", EFFECT_COLUMNS, computed.mirror());
           return computed;
         }))
-        .compose(computed -> store.finish(computed.outcomes(), token, evaluatedAt))
+        .compose(computed -> {
+          at[3] = System.nanoTime();
+          return store.finish(computed.outcomes(), token, evaluatedAt);
+        })
         .map(rows -> {
           for (Row row : rows) vertx.eventBus().publish(EVALUATED, SendRepository.toJson(row));
+          if (LOG.isLoggable(Level.FINE)) {
+            long end = System.nanoTime();
+            LOG.fine(String.format("evaluated %d sends in %d ms: reads %d, compute %d, mirror %d, store %d", batch.size(),
+                (end - at[0]) / 1_000_000, (at[1] - at[0]) / 1_000_000, (at[2] - at[1]) / 1_000_000,
+                (at[3] - at[2]) / 1_000_000, (end - at[3]) / 1_000_000));
+          }
           return null;
         });
   }
