@@ -33,6 +33,8 @@ final class BatchEvaluator {
   static final String EVALUATED = EvaluationVerticle.EVALUATED_ADDRESS;
   private static final Logger LOG = Logger.getLogger(BatchEvaluator.class.getName());
   private static final long HOUR_MS = 3_600_000L;
+  /** A failed batch's sends are claimed again after this long (not only when their lease ends). */
+  private static final int RETRY_SECONDS = 10;
   private static final String EFFECT_COLUMNS = "send_id, contact_id, message_id, channel, labels, holdout, sent_at, "
       + "send_hour, send_weekday, window_hours, status, overlapping, evaluated_at, event_name, observed, expected, "
       + "p_value, prob_increase, verdict, version";
@@ -61,7 +63,8 @@ final class BatchEvaluator {
     UUID token = UUID.randomUUID();
     return store.claim(config.graceMinutes(), config.batchSize(), config.leaseSeconds(), token).compose(batch -> {
       if (batch.isEmpty()) return Future.succeededFuture(0);
-      return evaluate(batch, token).map(batch.size());
+      return evaluate(batch, token).map(batch.size())
+          .recover(e -> store.release(token, RETRY_SECONDS).transform(released -> Future.failedFuture(e)));
     });
   }
 
@@ -78,9 +81,9 @@ final class BatchEvaluator {
     Future<Map<String, String>> zones = store.contactZones(contacts);
     Future<Reads> reads = clickhouse.onWorker(() -> {
       long t0 = System.nanoTime();
-      var histories = queries.histories(batch, baselineFrom, historyTo);
+      var histories = once(() -> queries.histories(batch, baselineFrom, historyTo));
       long t1 = System.nanoTime();
-      var windows = queries.windows(batch);
+      var windows = once(() -> queries.windows(batch));
       LOG.fine(() -> String.format("read %d histories in %d ms, windows in %d ms", histories.size(),
           (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
       return new Reads(histories, windows);
@@ -114,6 +117,17 @@ final class BatchEvaluator {
           }
           return null;
         });
+  }
+
+  /** Reads are idempotent: one that fails (a dropped connection, a server restarting) is tried once more. */
+  private static <T> T once(java.util.concurrent.Callable<T> read) throws Exception {
+    try {
+      return read.call();
+    } catch (java.sql.SQLException first) {
+      LOG.log(Level.FINE, "ClickHouse read failed, trying once more", first);
+      Thread.sleep(200);
+      return read.call();
+    }
   }
 
   private record Reads(Map<String, ContactHistory.Builder> histories, Map<String, Map<String, Integer>> windows) {}

@@ -95,5 +95,12 @@ class EvaluationStoreIntegrationTest {
         b, Instant.now())).size());
     assertEquals(1, await(store.finish(List.of(new EvaluationStore.Outcome(lost, SendEvaluator.INSUFFICIENT, "[]", null, null)),
         c, Instant.now())).size());
+
+    // A failed batch gives its sends back for a later attempt, not at once.
+    await(store.release(c, 60));
+    assertEquals(List.of(), await(store.claim(0, 100, 60, a)), "released sends wait for the retry delay");
+    TestStores.postgres(server.database, "UPDATE sends SET claimed_until = now() - interval '1 second' WHERE claim_token = '" + c + "'");
+    Set<String> again = ids(await(store.claim(0, 100, 60, a)));
+    assertEquals(byB.size() - 1, again.size(), "the unfinished sends of the failed claim: " + again);
   }
 }
