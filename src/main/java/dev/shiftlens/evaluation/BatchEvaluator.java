@@ -90,22 +90,21 @@ final class BatchEvaluator {
     });
     Future<PopulationModel> model = population.current();
     Future<ToDoubleFunction<String>> weights = rewards.get();
-    Instant evaluatedAt = Instant.now();
     long[] at = {System.nanoTime(), 0, 0, 0};
     return Future.all(sends, zones, reads, model, weights)
         .compose(all -> {
           at[1] = System.nanoTime();
           return vertx.executeBlocking(() -> compute(batch, reads.result(), sends.result(), zones.result(),
-              model.result(), weights.result(), evaluatedAt), false);
+              model.result(), weights.result()), false);
         })
         .compose(computed -> clickhouse.onWorker(() -> {
           at[2] = System.nanoTime();
-          clickhouse.insertTsvBlocking("send_effects", EFFECT_COLUMNS, computed.mirror());
+          clickhouse.insertTsvBlocking("send_effects", EFFECT_COLUMNS, computed.mirror(Instant.now()));
           return computed;
         }))
         .compose(computed -> {
           at[3] = System.nanoTime();
-          return store.finish(computed.outcomes(), token, evaluatedAt);
+          return store.finish(computed.outcomes(), token, computed.evaluatedAt);
         })
         .map(rows -> {
           for (Row row : rows) vertx.eventBus().publish(EVALUATED, SendRepository.toJson(row));
@@ -132,16 +131,45 @@ final class BatchEvaluator {
 
   private record Reads(Map<String, ContactHistory.Builder> histories, Map<String, Map<String, Integer>> windows) {}
 
-  private record Computed(List<EvaluationStore.Outcome> outcomes, byte[] mirror) {}
+  /** The batch's results; {@code evaluated_at} is the moment they are first written (to ClickHouse). */
+  private static final class Computed {
+    private final List<ClaimedSend> batch;
+    private final List<SendEvaluator.Result> results;
+    private final List<EvaluationStore.Outcome> outcomes;
+    private final Map<String, String> zones;
+    private Instant evaluatedAt;
+
+    Computed(List<ClaimedSend> batch, List<SendEvaluator.Result> results, List<EvaluationStore.Outcome> outcomes,
+        Map<String, String> zones) {
+      this.batch = batch;
+      this.results = results;
+      this.outcomes = outcomes;
+      this.zones = zones;
+    }
+
+    List<EvaluationStore.Outcome> outcomes() {
+      return outcomes;
+    }
+
+    /** The rows of send_effects, stamped {@code at}, which becomes the batch's evaluated_at. */
+    byte[] mirror(Instant at) {
+      evaluatedAt = at;
+      StringBuilder out = new StringBuilder(batch.size() * 400);
+      for (int i = 0; i < batch.size(); i++) {
+        BatchEvaluator.mirror(out, batch.get(i), results.get(i), zones.get(batch.get(i).contactId()), at);
+      }
+      return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+  }
 
   private Computed compute(List<ClaimedSend> batch, Reads reads, Map<String, List<SendEvaluator.Send>> contactSends,
-      Map<String, String> zones, PopulationModel model, ToDoubleFunction<String> weights, Instant evaluatedAt) {
+      Map<String, String> zones, PopulationModel model, ToDoubleFunction<String> weights) {
     SendEvaluator evaluator = new SendEvaluator(
         new SendEvaluator.Settings(config.alpha(), config.baselineDays(), config.minBaselineDays()), model, weights);
     Map<String, ContactHistory> histories = new java.util.HashMap<>();
     reads.histories().forEach((id, b) -> histories.put(id, b.build(zones.get(id))));
     List<EvaluationStore.Outcome> outcomes = new ArrayList<>(batch.size());
-    StringBuilder mirror = new StringBuilder(batch.size() * 400);
+    List<SendEvaluator.Result> results = new ArrayList<>(batch.size());
     for (ClaimedSend s : batch) {
       SendEvaluator.Result r = evaluator.evaluate(s.toSend(), histories.get(s.contactId()),
           reads.windows().getOrDefault(s.sendId(), Map.of()), contactSends.getOrDefault(s.contactId(), List.of()));
@@ -160,9 +188,9 @@ final class BatchEvaluator {
       }
       outcomes.add(new EvaluationStore.Outcome(s.sendId(), r.status(), effects.encode(),
           baseline == null ? null : baseline.encode(), r.overlapsSendId()));
-      mirror(mirror, s, r, zones.get(s.contactId()), evaluatedAt);
+      results.add(r);
     }
-    return new Computed(outcomes, mirror.toString().getBytes(StandardCharsets.UTF_8));
+    return new Computed(batch, results, outcomes, zones);
   }
 
   private static void mirror(StringBuilder out, ClaimedSend s, SendEvaluator.Result r, String contactZone, Instant evaluatedAt) {
