@@ -54,8 +54,10 @@ Try:
   curl -s -H "Authorization: Bearer \$SHIFTLENS_API_KEY" $url/v1/status
   curl -s -H "Authorization: Bearer \$SHIFTLENS_API_KEY" $url/v1/contacts/c00042
   curl -s -H "Authorization: Bearer \$SHIFTLENS_API_KEY" $url/v1/sends/s-42-1
+  curl -s -H "Authorization: Bearer \$SHIFTLENS_API_KEY" "$url/v1/sends?message_id=promo_10pct&limit=5"
   curl -s $url/health
-The demo's ground truth is in target/demo/ground-truth.json. Server log: target/shiftlens.log.
+Sends are evaluated within seconds of loading (their windows have closed); /v1/status shows
+pending_evaluations and evaluated_sends. The demo's ground truth is in target/demo/ground-truth.json. Server log: target/shiftlens.log.
 Press Ctrl-C to stop the server.
 EOT
 wait $server

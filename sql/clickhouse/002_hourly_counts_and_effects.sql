@@ -2,7 +2,8 @@
 -- distinct event keys, not a plain count, so that an event stored twice is still counted once, and so
 -- that running the backfill below again (after an interrupted start-up) changes nothing. The zone is the
 -- largest non-empty event timezone of the hour (events without one carry ''). Hours are whole UTC hours,
--- computed without the server's own time zone.
+-- computed without the server's own time zone. Small index granules: a batch reads the rows of a thousand
+-- contacts out of many, and each contact has only some hundreds of rows.
 CREATE TABLE IF NOT EXISTS event_hourly (
   contact_id String,
   hour       DateTime,
@@ -11,7 +12,8 @@ CREATE TABLE IF NOT EXISTS event_hourly (
   events     AggregateFunction(uniqExact, FixedString(16))
 ) ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(hour)
-ORDER BY (contact_id, hour, event_name);
+ORDER BY (contact_id, hour, event_name)
+SETTINGS index_granularity = 1024;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS event_hourly_mv TO event_hourly AS
 SELECT contact_id, toDateTime(intDiv(toUInt32(ts), 3600) * 3600) AS hour, event_name,

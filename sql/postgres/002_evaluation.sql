@@ -1,12 +1,16 @@
 -- Evaluation state of sends. A send is claimed by one server instance at a time: claimed_until is its
 -- lease (a crashed instance's claims expire), claim_token tells whose claim it is, so that a late finish
--- of an expired claim cannot overwrite a newer one.
+-- of an expired claim cannot overwrite a newer one. Effects and baseline are json, not jsonb: kept as written,
+-- so that effects read back in the order they were computed (event names, then "*").
 ALTER TABLE sends
-  ADD COLUMN effects          jsonb,
-  ADD COLUMN baseline         jsonb,
+  ADD COLUMN effects          json,
+  ADD COLUMN baseline         json,
   ADD COLUMN overlaps_send_id text,
   ADD COLUMN claimed_until    timestamptz,
   ADD COLUMN claim_token      uuid;
 
 -- Earlier sends of a contact, for the windows left out of its baseline.
 CREATE INDEX IF NOT EXISTS sends_by_contact_window ON sends (contact_id, window_end);
+
+-- Due sends are claimed in contact order (see evaluation_claim).
+CREATE INDEX IF NOT EXISTS sends_pending_by_contact ON sends (contact_id) WHERE status = 'pending';

@@ -55,8 +55,15 @@ public record ContactHistory(String contactId, ZoneId zone, long firstSeenMillis
       this.contactId = contactId;
     }
 
-    /** One row: events of {@code eventName} in the UTC hour starting at {@code hourMillis}. */
+    /** One row: events of {@code eventName} in the UTC hour starting at {@code hourMillis}, with their zone ("" for none). */
     public Builder add(String eventName, long hourMillis, int count, String eventZone) {
+      add(eventName, hourMillis, count);
+      if (eventZone != null && !eventZone.isEmpty()) zone(eventZone, hourMillis);
+      return this;
+    }
+
+    /** Events of {@code eventName} in the UTC hour starting at {@code hourMillis}. */
+    public Builder add(String eventName, long hourMillis, int count) {
       long hour = Math.floorDiv(hourMillis, HOUR_MS);
       long[][] arrays = rows.computeIfAbsent(eventName, n -> new long[][] {new long[8], new long[8]});
       int size = sizes.getOrDefault(eventName, 0);
@@ -68,7 +75,13 @@ public record ContactHistory(String contactId, ZoneId zone, long firstSeenMillis
       arrays[1][size] = count;
       sizes.put(eventName, size + 1);
       first = Math.min(first, hour * HOUR_MS);
-      if (eventZone != null && !eventZone.isEmpty() && hour >= latestZoneHour) {
+      return this;
+    }
+
+    /** An event timezone seen in the hour starting at {@code hourMillis}; the latest one is the contact's zone. */
+    public Builder zone(String eventZone, long hourMillis) {
+      long hour = Math.floorDiv(hourMillis, HOUR_MS);
+      if (hour > latestZoneHour || (hour == latestZoneHour && eventZone.compareTo(latestZone) > 0)) {
         latestZoneHour = hour;
         latestZone = eventZone;
       }

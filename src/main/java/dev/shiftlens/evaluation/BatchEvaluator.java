@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Evaluates one batch of due sends: claims them in PostgreSQL, reads the contacts' hourly counts and
@@ -29,7 +31,10 @@ import java.util.function.ToDoubleFunction;
 final class BatchEvaluator {
   /** Event-bus address of evaluated sends: the body is the send as {@code GET /v1/sends/{id}} shows it. */
   static final String EVALUATED = EvaluationVerticle.EVALUATED_ADDRESS;
+  private static final Logger LOG = Logger.getLogger(BatchEvaluator.class.getName());
   private static final long HOUR_MS = 3_600_000L;
+  /** A failed batch's sends are claimed again after this long (not only when their lease ends). */
+  private static final int RETRY_SECONDS = 10;
   private static final String EFFECT_COLUMNS = "send_id, contact_id, message_id, channel, labels, holdout, sent_at, "
       + "send_hour, send_weekday, window_hours, status, overlapping, evaluated_at, event_name, observed, expected, "
       + "p_value, prob_increase, verdict, version";
@@ -58,7 +63,8 @@ final class BatchEvaluator {
     UUID token = UUID.randomUUID();
     return store.claim(config.graceMinutes(), config.batchSize(), config.leaseSeconds(), token).compose(batch -> {
       if (batch.isEmpty()) return Future.succeededFuture(0);
-      return evaluate(batch, token).map(batch.size());
+      return evaluate(batch, token).map(batch.size())
+          .recover(e -> store.release(token, RETRY_SECONDS).transform(released -> Future.failedFuture(e)));
     });
   }
 
@@ -73,36 +79,97 @@ final class BatchEvaluator {
     long historyTo = Math.floorDiv(lastSent, HOUR_MS) * HOUR_MS;
     Future<Map<String, List<SendEvaluator.Send>>> sends = store.contactSends(contacts, baselineFrom, lastSent);
     Future<Map<String, String>> zones = store.contactZones(contacts);
-    Future<Reads> reads = clickhouse.onWorker(() -> new Reads(queries.histories(batch, baselineFrom, historyTo), queries.windows(batch)));
+    Future<Reads> reads = clickhouse.onWorker(() -> {
+      long t0 = System.nanoTime();
+      var histories = once(() -> queries.histories(batch, baselineFrom, historyTo));
+      long t1 = System.nanoTime();
+      var windows = once(() -> queries.windows(batch));
+      LOG.fine(() -> String.format("read %d histories in %d ms, windows in %d ms", histories.size(),
+          (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
+      return new Reads(histories, windows);
+    });
     Future<PopulationModel> model = population.current();
     Future<ToDoubleFunction<String>> weights = rewards.get();
-    Instant evaluatedAt = Instant.now();
+    long[] at = {System.nanoTime(), 0, 0, 0};
     return Future.all(sends, zones, reads, model, weights)
-        .compose(all -> vertx.executeBlocking(() -> compute(batch, reads.result(), sends.result(), zones.result(),
-            model.result(), weights.result(), evaluatedAt), false))
+        .compose(all -> {
+          at[1] = System.nanoTime();
+          return vertx.executeBlocking(() -> compute(batch, reads.result(), sends.result(), zones.result(),
+              model.result(), weights.result()), false);
+        })
         .compose(computed -> clickhouse.onWorker(() -> {
-          clickhouse.insertTsvBlocking("send_effects", EFFECT_COLUMNS, computed.mirror());
+          at[2] = System.nanoTime();
+          clickhouse.insertTsvBlocking("send_effects", EFFECT_COLUMNS, computed.mirror(Instant.now()));
           return computed;
         }))
-        .compose(computed -> store.finish(computed.outcomes(), token, evaluatedAt))
+        .compose(computed -> {
+          at[3] = System.nanoTime();
+          return store.finish(computed.outcomes(), token, computed.evaluatedAt);
+        })
         .map(rows -> {
           for (Row row : rows) vertx.eventBus().publish(EVALUATED, SendRepository.toJson(row));
+          if (LOG.isLoggable(Level.FINE)) {
+            long end = System.nanoTime();
+            LOG.fine(String.format("evaluated %d sends in %d ms: reads %d, compute %d, mirror %d, store %d", batch.size(),
+                (end - at[0]) / 1_000_000, (at[1] - at[0]) / 1_000_000, (at[2] - at[1]) / 1_000_000,
+                (at[3] - at[2]) / 1_000_000, (end - at[3]) / 1_000_000));
+          }
           return null;
         });
   }
 
+  /** Reads are idempotent: one that fails (a dropped connection, a server restarting) is tried once more. */
+  private static <T> T once(java.util.concurrent.Callable<T> read) throws Exception {
+    try {
+      return read.call();
+    } catch (java.sql.SQLException first) {
+      LOG.log(Level.FINE, "ClickHouse read failed, trying once more", first);
+      Thread.sleep(200);
+      return read.call();
+    }
+  }
+
   private record Reads(Map<String, ContactHistory.Builder> histories, Map<String, Map<String, Integer>> windows) {}
 
-  private record Computed(List<EvaluationStore.Outcome> outcomes, byte[] mirror) {}
+  /** The batch's results; {@code evaluated_at} is the moment they are first written (to ClickHouse). */
+  private static final class Computed {
+    private final List<ClaimedSend> batch;
+    private final List<SendEvaluator.Result> results;
+    private final List<EvaluationStore.Outcome> outcomes;
+    private final Map<String, String> zones;
+    private Instant evaluatedAt;
+
+    Computed(List<ClaimedSend> batch, List<SendEvaluator.Result> results, List<EvaluationStore.Outcome> outcomes,
+        Map<String, String> zones) {
+      this.batch = batch;
+      this.results = results;
+      this.outcomes = outcomes;
+      this.zones = zones;
+    }
+
+    List<EvaluationStore.Outcome> outcomes() {
+      return outcomes;
+    }
+
+    /** The rows of send_effects, stamped {@code at}, which becomes the batch's evaluated_at. */
+    byte[] mirror(Instant at) {
+      evaluatedAt = at;
+      StringBuilder out = new StringBuilder(batch.size() * 400);
+      for (int i = 0; i < batch.size(); i++) {
+        BatchEvaluator.mirror(out, batch.get(i), results.get(i), zones.get(batch.get(i).contactId()), at);
+      }
+      return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+  }
 
   private Computed compute(List<ClaimedSend> batch, Reads reads, Map<String, List<SendEvaluator.Send>> contactSends,
-      Map<String, String> zones, PopulationModel model, ToDoubleFunction<String> weights, Instant evaluatedAt) {
+      Map<String, String> zones, PopulationModel model, ToDoubleFunction<String> weights) {
     SendEvaluator evaluator = new SendEvaluator(
         new SendEvaluator.Settings(config.alpha(), config.baselineDays(), config.minBaselineDays()), model, weights);
     Map<String, ContactHistory> histories = new java.util.HashMap<>();
     reads.histories().forEach((id, b) -> histories.put(id, b.build(zones.get(id))));
     List<EvaluationStore.Outcome> outcomes = new ArrayList<>(batch.size());
-    StringBuilder mirror = new StringBuilder(batch.size() * 400);
+    List<SendEvaluator.Result> results = new ArrayList<>(batch.size());
     for (ClaimedSend s : batch) {
       SendEvaluator.Result r = evaluator.evaluate(s.toSend(), histories.get(s.contactId()),
           reads.windows().getOrDefault(s.sendId(), Map.of()), contactSends.getOrDefault(s.contactId(), List.of()));
@@ -121,9 +188,9 @@ final class BatchEvaluator {
       }
       outcomes.add(new EvaluationStore.Outcome(s.sendId(), r.status(), effects.encode(),
           baseline == null ? null : baseline.encode(), r.overlapsSendId()));
-      mirror(mirror, s, r, zones.get(s.contactId()), evaluatedAt);
+      results.add(r);
     }
-    return new Computed(outcomes, mirror.toString().getBytes(StandardCharsets.UTF_8));
+    return new Computed(batch, results, outcomes, zones);
   }
 
   private static void mirror(StringBuilder out, ClaimedSend s, SendEvaluator.Result r, String contactZone, Instant evaluatedAt) {

@@ -39,9 +39,7 @@ final class EvaluationQueries {
     clickhouse.queryBlocking(FIRST_SEEN, table, rs -> out.computeIfAbsent(rs.getString(1), ContactHistory::builder)
         .firstSeen(rs.getLong(2) * 1000L));
     if (out.isEmpty()) return out;
-    clickhouse.queryBlocking(HOURLY, table, rs -> out.computeIfAbsent(rs.getString(1), ContactHistory::builder)
-        .add(rs.getString(3), rs.getLong(2) * 1000L, rs.getInt(5), rs.getString(4)),
-        Math.floorDiv(fromMillis, 1000), Math.floorDiv(toMillis + 999, 1000));
+    clickhouse.queryBlocking(HOURLY, table, rs -> addSeries(out, rs), Math.floorDiv(fromMillis, 1000), Math.floorDiv(toMillis + 999, 1000));
     return out;
   }
 
@@ -71,14 +69,33 @@ final class EvaluationQueries {
   /** Builders of the histories over {@code [fromMillis, toMillis)} of the contacts whose hash falls under {@code threshold} of 10000. */
   Map<String, ContactHistory.Builder> sample(long fromMillis, long toMillis, int threshold) throws SQLException {
     Map<String, ContactHistory.Builder> out = new HashMap<>();
-    clickhouse.queryBlocking(SAMPLE, rs -> out.computeIfAbsent(rs.getString(1), ContactHistory::builder)
-        .add(rs.getString(3), rs.getLong(2) * 1000L, rs.getInt(5), rs.getString(4)),
-        fromMillis / 1000, toMillis / 1000, threshold);
+    clickhouse.queryBlocking(SAMPLE, rs -> addSeries(out, rs), fromMillis / 1000, toMillis / 1000, threshold);
     clickhouse.queryBlocking(SAMPLE_FIRST_SEEN, rs -> {
       ContactHistory.Builder b = out.get(rs.getString(1));
       if (b != null) b.firstSeen(rs.getLong(2) * 1000L);
     }, toMillis / 1000, threshold);
     return out;
+  }
+
+  /** A row of evaluation_hourly or population_sample: one contact's hours and counts of one event name. */
+  private static void addSeries(Map<String, ContactHistory.Builder> out, java.sql.ResultSet rs) throws SQLException {
+    ContactHistory.Builder b = out.computeIfAbsent(rs.getString(1), ContactHistory::builder);
+    String name = rs.getString(2);
+    String hours = rs.getString(3), counts = rs.getString(4);
+    int h = 0, c = 0;
+    while (h < hours.length()) {
+      int hEnd = end(hours, h), cEnd = end(counts, c);
+      b.add(name, Long.parseLong(hours, h, hEnd, 10) * 1000L, Integer.parseInt(counts, c, cEnd, 10));
+      h = hEnd + 1;
+      c = cEnd + 1;
+    }
+    String zone = rs.getString(6);
+    if (zone != null && !zone.isEmpty()) b.zone(zone, rs.getLong(5) * 1000L);
+  }
+
+  private static int end(String list, int from) {
+    int comma = list.indexOf(',', from);
+    return comma < 0 ? list.length() : comma;
   }
 
   private static ClickHouse.ExternalTable batchTable(Collection<ClaimedSend> batch) {

@@ -22,6 +22,7 @@ final class EvaluationStore {
   private static final String CONTACT_SENDS = SqlFiles.postgres("evaluation_contact_sends");
   private static final String CONTACT_ZONES = SqlFiles.postgres("evaluation_contact_zones");
   private static final String FINISH = SqlFiles.postgres("evaluation_finish");
+  private static final String RELEASE = SqlFiles.postgres("evaluation_release");
 
   /** What one send's evaluation stores. */
   record Outcome(String sendId, String status, String effects, String baseline, String overlapsSendId) {}
@@ -90,6 +91,11 @@ final class EvaluationStore {
           rows.forEach(out::add);
           return out;
         });
+  }
+
+  /** Lets the sends of a failed claim be claimed again after {@code delaySeconds}. */
+  Future<Void> release(UUID token, int delaySeconds) {
+    return pool.preparedQuery(RELEASE).execute(Tuple.of(token, delaySeconds)).mapEmpty();
   }
 
   private static OffsetDateTime time(long millis) {

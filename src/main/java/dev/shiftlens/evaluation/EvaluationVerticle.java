@@ -43,7 +43,7 @@ public final class EvaluationVerticle extends VerticleBase {
       running--;
       long delay;
       if (result.failed()) {
-        LOG.log(Level.WARNING, "evaluation batch failed; its sends are claimed again when their lease ends", result.cause());
+        LOG.log(Level.WARNING, "evaluation batch failed; its sends will be claimed again shortly", result.cause());
         delay = Math.max(evaluations.config().intervalMillis(), 5_000);
       } else {
         delay = result.result() >= evaluations.config().batchSize() ? 0 : evaluations.config().intervalMillis();

@@ -74,17 +74,17 @@ public final class SendEvaluator {
    *     itself is skipped)
    */
   public Result evaluate(Send send, ContactHistory history, Map<String, Integer> window, Collection<Send> contactSends) {
-    String overlaps = null;
-    long overlapsAt = Long.MIN_VALUE;
+    Send latestOpen = null;
     List<Baseline.Span> leftOut = new ArrayList<>();
     for (Send other : contactSends) {
       if (other.sendId().equals(send.sendId()) || other.holdout() || !isEarlier(other, send)) continue;
       leftOut.add(new Baseline.Span(other.sentAtMillis(), other.windowEndMillis()));
-      if (other.windowEndMillis() > send.sentAtMillis() && other.sentAtMillis() >= overlapsAt) {
-        overlaps = other.sendId();
-        overlapsAt = other.sentAtMillis();
+      // Latest in the same order as isEarlier, so sends at the same instant give one answer in any order.
+      if (other.windowEndMillis() > send.sentAtMillis() && (latestOpen == null || isEarlier(latestOpen, other))) {
+        latestOpen = other;
       }
     }
+    String overlaps = latestOpen == null ? null : latestOpen.sendId();
     if (history == null) return new Result(INSUFFICIENT, List.of(), overlaps, null, 0, null);
 
     HourOfWeekProfile profile = population.profile();

@@ -178,7 +178,7 @@ public record Config(
         baselineDays,
         minDays,
         r.decimal("SHIFTLENS_ALPHA", 0.05, 0, 0.5),
-        r.integer("SHIFTLENS_PROFILE_CONTACTS", 20_000, 100, 10_000_000),
+        r.integer("SHIFTLENS_PROFILE_CONTACTS", 5_000, 100, 10_000_000),
         r.integer("SHIFTLENS_PROFILE_REFRESH_MINUTES", 60, 1, 7 * 24 * 60));
   }
 

@@ -27,7 +27,20 @@ public final class Logging {
     });
     root.addHandler(handler);
     root.setLevel(Level.INFO);
+    // SHIFTLENS_LOG_LEVEL=FINE shows Shiftlens's own details (such as each evaluation batch's timings).
+    Level level = level(System.getenv("SHIFTLENS_LOG_LEVEL"));
+    handler.setLevel(Level.ALL);
+    Logger.getLogger("dev.shiftlens").setLevel(level);
     Logger.getLogger("ru.yandex").setLevel(Level.SEVERE); // the legacy driver warns about itself on every start
     Logger.getLogger("io.netty").setLevel(Level.WARNING);
+  }
+
+  private static Level level(String name) {
+    try {
+      return name == null || name.isBlank() ? Level.INFO : Level.parse(name.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      System.err.println("shiftlens: SHIFTLENS_LOG_LEVEL '" + name + "' is not a level (SEVERE, WARNING, INFO, FINE); using INFO");
+      return Level.INFO;
+    }
   }
 }

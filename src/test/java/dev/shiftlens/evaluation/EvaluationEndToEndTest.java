@@ -119,6 +119,54 @@ class EvaluationEndToEndTest {
     }
   }
 
+  @Test
+  void theAllEventsRowWeighsEachEventByItsTypesReward() throws Exception {
+    try (TestServer server = TestServer.start(FAST)) {
+      assertEquals(200, put(server, "purchase", "{\"category\":\"revenue\",\"reward\":10}"));
+      assertEquals(200, put(server, "page_ping", "{\"category\":\"irrelevant\"}"));
+      Instant sent = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(3, ChronoUnit.HOURS);
+      StringBuilder events = new StringBuilder();
+      // Three weeks of a quiet contact: one app_open a day, one purchase a week, a page_ping an hour.
+      for (int d = 21; d >= 1; d--) {
+        Instant day = sent.minus(d, ChronoUnit.DAYS);
+        events.append(event("app_open", day, "a" + d));
+        if (d % 7 == 0) events.append(event("purchase", day.plusSeconds(60), "p" + d));
+        for (int h = 0; h < 24; h++) events.append(event("page_ping", day.plus(h, ChronoUnit.HOURS).plusSeconds(5), "g" + d + "-" + h));
+      }
+      // In the window: two purchases, one app_open, pings.
+      events.append(event("purchase", sent.plusSeconds(600), "wp1")).append(event("purchase", sent.plusSeconds(1200), "wp2"))
+          .append(event("app_open", sent.plusSeconds(1800), "wa1")).append(event("page_ping", sent.plusSeconds(60), "wg1"));
+      assertEquals(200, server.post("/v1/events", "application/x-ndjson", events.toString()).statusCode());
+      assertEquals(200, server.post("/v1/sends", "application/json", "[{\"send_id\":\"r1\",\"contact_id\":\"quiet\","
+          + "\"message_id\":\"m\",\"channel\":\"push\",\"sent_at\":\"" + sent + "\",\"window_hours\":1}]").statusCode());
+      awaitEvaluated(server, 1);
+      JsonObject send = new JsonObject(server.get("/v1/sends/r1").body());
+      assertEquals("evaluated", send.getString("status"), send.encode());
+      Map<String, JsonObject> effects = new HashMap<>();
+      send.getJsonArray("effects").forEach(e -> effects.put(((JsonObject) e).getString("event_name"), (JsonObject) e));
+      assertEquals(Set.of("app_open", "purchase", "page_ping", "*"), effects.keySet());
+      assertEquals(2.0, effects.get("purchase").getDouble("observed"));
+      JsonObject total = effects.get("*");
+      assertEquals(10 * 2 + 1, total.getDouble("observed"), 1e-9, "pings are irrelevant: " + total);
+      assertEquals(10 * effects.get("purchase").getDouble("expected") + effects.get("app_open").getDouble("expected"),
+          total.getDouble("expected"), 1e-6, total.encode());
+      assertEquals("up", total.getString("verdict"), total.encode());
+      assertEquals("up", effects.get("purchase").getString("verdict"), effects.get("purchase").encode());
+      assertEquals(21 + 3 + 21 * 24, send.getJsonObject("baseline").getLong("events"), "app_opens, purchases and pings of the baseline: " + send.encode());
+    }
+  }
+
+  private static int put(TestServer server, String name, String body) {
+    return server.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url("/v1/event-types/" + name)))
+        .header("Authorization", "Bearer " + TestServer.KEY).header("Content-Type", "application/json")
+        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body))).statusCode();
+  }
+
+  private static String event(String name, Instant at, String id) {
+    return "{\"contact_id\":\"quiet\",\"timestamp\":\"" + at + "\",\"event_name\":\"" + name
+        + "\",\"event_instance_id\":\"" + id + "\",\"timezone\":\"Europe/Paris\"}\n";
+  }
+
   private static JsonObject awaitEvaluated(TestServer server, long sends) throws InterruptedException {
     long deadline = System.nanoTime() + 120_000_000_000L;
     JsonObject status;

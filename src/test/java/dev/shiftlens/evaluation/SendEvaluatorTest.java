@@ -1,0 +1,309 @@
+package dev.shiftlens.evaluation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shiftlens.baseline.ContactHistory;
+import dev.shiftlens.baseline.HourOfWeekProfile;
+import dev.shiftlens.baseline.PopulationModel;
+import dev.shiftlens.stats.GammaPrior;
+import dev.shiftlens.stats.RateComparison;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import org.apache.commons.math3.distribution.NormalDistribution;
+import org.junit.jupiter.api.Test;
+
+/**
+ * STATS.md sections 1 and 2 applied to one send. With the flat profile in UTC, a 24-hour window has
+ * exposure 24 and the 28-day baseline 672, so {@code expected = n * 24 / 672 = n / 28}.
+ */
+class SendEvaluatorTest {
+  private static final long HOUR_MS = 3_600_000L;
+  private static final long DAY_MS = 24 * HOUR_MS;
+  private static final long SENT = Instant.parse("2024-02-01T10:00:00Z").toEpochMilli();
+  private static final double EW = 24;
+  private static final double EB = 28 * 24;
+  private static final SendEvaluator.Settings SETTINGS = new SendEvaluator.Settings(0.05, 28, 7);
+  private static final SendEvaluator.Send SEND = new SendEvaluator.Send("s1", "c1", SENT, SENT + DAY_MS, false);
+  private static final ToDoubleFunction<String> ALL_ONE = name -> 1.0;
+
+  private static SendEvaluator evaluator(ToDoubleFunction<String> rewards) {
+    return new SendEvaluator(SETTINGS, PopulationModel.empty(), rewards);
+  }
+
+  /** Seen for 60 days, each name with the same count every day at the hour of the send. */
+  private static ContactHistory history(Map<String, Integer> perDay) {
+    ContactHistory.Builder b = ContactHistory.builder("c1").firstSeen(SENT - 60 * DAY_MS);
+    perDay.forEach((name, count) -> {
+      for (int d = 1; d <= 60; d++) b.add(name, SENT - d * DAY_MS, count);
+    });
+    return b.build(null);
+  }
+
+  private static Effect row(SendEvaluator.Result r, String name) {
+    return r.effects().stream().filter(e -> e.eventName().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static List<String> names(SendEvaluator.Result r) {
+    return r.effects().stream().map(Effect::eventName).toList();
+  }
+
+  @Test
+  void aContactWithoutHistoryHasInsufficientHistoryAndNoEffects() {
+    SendEvaluator.Result r = evaluator(ALL_ONE).evaluate(SEND, null, Map.of("open", 3), List.of(SEND));
+    assertEquals(SendEvaluator.INSUFFICIENT, r.status());
+    assertEquals(List.of(), r.effects());
+    assertNull(r.baseline());
+  }
+
+  @Test
+  void aHistoryShorterThanTheMinimumHasInsufficientHistory() {
+    ContactHistory h = ContactHistory.builder("c1").add("open", SENT - 5 * DAY_MS, 3).add("open", SENT - DAY_MS, 1)
+        .build(null);
+    SendEvaluator.Result r = evaluator(ALL_ONE).evaluate(SEND, h, Map.of("open", 3), List.of());
+    assertEquals(SendEvaluator.INSUFFICIENT, r.status());
+    assertEquals(List.of(), r.effects());
+    assertEquals(5, r.baseline().days(), 1e-12);
+
+    ContactHistory enough = ContactHistory.builder("c1").add("open", SENT - 7 * DAY_MS, 3).build(null);
+    assertEquals(SendEvaluator.EVALUATED, evaluator(ALL_ONE).evaluate(SEND, enough, Map.of(), List.of()).status());
+  }
+
+  @Test
+  void thereIsOneRowPerNameSeenInTheBaselineOrTheWindowAndTheTotalLast() {
+    ContactHistory h = history(Map.of("open", 1, "click", 2));
+    Map<String, Integer> window = new LinkedHashMap<>();
+    window.put("purchase", 1);
+    window.put("open", 2);
+    window.put("bounce", 0); // not seen anywhere: no row
+    SendEvaluator.Result r = evaluator(ALL_ONE).evaluate(SEND, h, window, List.of());
+    assertEquals(SendEvaluator.EVALUATED, r.status());
+    assertEquals(List.of("click", "open", "purchase", "*"), names(r));
+    assertEquals(0, row(r, "click").observed(), 0);
+    assertEquals(2, row(r, "open").observed(), 0);
+    assertEquals("UTC", r.zone());
+    assertEquals(EW, r.windowExposure(), 1e-9);
+  }
+
+  @Test
+  void withoutAPriorExpectedIsTheBaselineCountTimesTheRatioOfExposures() {
+    SendEvaluator.Result r = evaluator(ALL_ONE).evaluate(SEND, history(Map.of("open", 2)), Map.of("open", 5), List.of());
+    Effect open = row(r, "open");
+    assertEquals(56 * EW / EB, open.expected(), 1e-12); // 2.0
+    assertEquals(5 / 2.0, open.rateRatio(), 1e-12);
+    assertEquals(new RateComparison(5, EW, 56, EB).pValue(), open.pValue(), 0);
+  }
+
+  @Test
+  void aNameSeenOnlyInTheWindowExpectsNothing() {
+    SendEvaluator.Result r = evaluator(ALL_ONE).evaluate(SEND, history(Map.of("open", 1)), Map.of("purchase", 2), List.of());
+    Effect purchase = row(r, "purchase");
+    assertEquals(0, purchase.expected(), 0);
+    assertTrue(Double.isNaN(purchase.rateRatio()));
+    assertEquals(new RateComparison(2, EW, 0, EB).pValue(), purchase.pValue(), 0);
+  }
+
+  @Test
+  void withAPriorExpectedIsThePosteriorMeanRateTimesTheWindowExposure() {
+    GammaPrior prior = new GammaPrior(0.05, 0.01); // a = 0.25, b = 5
+    SendEvaluator evaluator = new SendEvaluator(SETTINGS,
+        new PopulationModel(HourOfWeekProfile.flat(), Map.of("open", prior), 100, 10_000), ALL_ONE);
+    SendEvaluator.Result r = evaluator.evaluate(SEND, history(Map.of("open", 1, "click", 1)),
+        Map.of("open", 3, "click", 3), List.of());
+    Effect open = row(r, "open");
+    assertEquals((0.25 + 28) / (5 + EB) * EW, open.expected(), 1e-12);
+    assertEquals(prior.posteriorMean(28, EB) * EW, open.expected(), 1e-12);
+    assertEquals(3 / open.expected(), open.rateRatio(), 1e-12);
+    // The p-value stays the exact conditional test, prior or not.
+    assertEquals(new RateComparison(3, EW, 28, EB).pValue(), open.pValue(), 0);
+    // "click" has no prior: unshrunk.
+    assertEquals(1.0, row(r, "click").expected(), 1e-12);
+  }
+
+  @Test
+  void theVerdictIsTheDirectionOfTheChangeWhenThePValueIsBelowAlpha() {
+    SendEvaluator e = evaluator(ALL_ONE);
+    ContactHistory h = history(Map.of("open", 1, "click", 10, "view", 1));
+    SendEvaluator.Result r = e.evaluate(SEND, h, Map.of("open", 8, "click", 0, "view", 2), List.of());
+
+    Effect up = row(r, "open"); // 8 where 1 was expected
+    assertTrue(up.pValue() < 0.05, up.toString());
+    assertEquals("up", up.verdict());
+
+    Effect down = row(r, "click"); // 0 where 10 were expected
+    assertEquals(new RateComparison(0, EW, 280, EB).pValue(), down.pValue(), 0);
+    assertTrue(down.pValue() < 0.05, down.toString());
+    assertEquals("down", down.verdict());
+
+    Effect none = row(r, "view"); // 2 where 1 was expected: up, but not significantly
+    assertTrue(none.pValue() >= 0.05, none.toString());
+    assertEquals("none", none.verdict());
+  }
+
+  @Test
+  void theVerdictFollowsAlpha() {
+    ContactHistory h = history(Map.of("open", 1));
+    double p = new RateComparison(4, EW, 28, EB).pValue(); // 4 where 1 was expected
+    assertTrue(p > 0.01 && p < 0.05, "p = " + p);
+    assertEquals("up", evaluator(ALL_ONE).evaluate(SEND, h, Map.of("open", 4), List.of()).effects().get(0).verdict());
+    SendEvaluator strict = new SendEvaluator(new SendEvaluator.Settings(0.01, 28, 7), PopulationModel.empty(), ALL_ONE);
+    assertEquals("none", strict.evaluate(SEND, h, Map.of("open", 4), List.of()).effects().get(0).verdict());
+  }
+
+  @Test
+  void anEarlierDeliveredSendWhoseWindowCoversTheSendIsTheOverlap() {
+    SendEvaluator.Send earlier = new SendEvaluator.Send("s0", "c1", SENT - 2 * HOUR_MS, SENT + 22 * HOUR_MS, false);
+    SendEvaluator.Result r = evaluator(ALL_ONE).evaluate(SEND, history(Map.of("open", 1)), Map.of(), List.of(earlier, SEND));
+    assertEquals("s0", r.overlapsSendId());
+    // Its window is left out of the baseline: the two hours before the send.
+    assertEquals(28 - 2 / 24.0, r.baseline().days(), 1e-12);
+    assertEquals(EB - 2, r.baseline().exposure(), 1e-9);
+  }
+
+  @Test
+  void theLatestOfSeveralOverlappingEarlierSendsIsTheOverlapWhateverTheirOrder() {
+    SendEvaluator.Send first = new SendEvaluator.Send("s0", "c1", SENT - 5 * HOUR_MS, SENT + HOUR_MS, false);
+    SendEvaluator.Send a = new SendEvaluator.Send("sa", "c1", SENT - 2 * HOUR_MS, SENT + HOUR_MS, false);
+    SendEvaluator.Send b = new SendEvaluator.Send("sb", "c1", SENT - 2 * HOUR_MS, SENT + HOUR_MS, false);
+    ContactHistory h = history(Map.of("open", 1));
+    SendEvaluator e = evaluator(ALL_ONE);
+    assertEquals("sb", e.evaluate(SEND, h, Map.of(), List.of(first, a, b)).overlapsSendId());
+    assertEquals("sb", e.evaluate(SEND, h, Map.of(), List.of(b, a, first)).overlapsSendId());
+    assertEquals("sb", e.evaluate(SEND, h, Map.of(), List.of(a, b, first)).overlapsSendId());
+    assertEquals("sb", e.evaluate(SEND, h, Map.of(), List.of(b, first, a)).overlapsSendId());
+  }
+
+  @Test
+  void anEarlierHoldoutSendIsNeitherTheOverlapNorLeftOutOfTheBaseline() {
+    SendEvaluator.Send holdout = new SendEvaluator.Send("s0", "c1", SENT - 2 * HOUR_MS, SENT + 22 * HOUR_MS, true);
+    SendEvaluator.Result r = evaluator(ALL_ONE).evaluate(SEND, history(Map.of("open", 1)), Map.of(), List.of(holdout));
+    assertNull(r.overlapsSendId());
+    assertEquals(28, r.baseline().days(), 1e-12);
+    assertEquals(EB, r.baseline().exposure(), 1e-9);
+  }
+
+  @Test
+  void aLaterSendIsNeitherTheOverlapNorLeftOut() {
+    SendEvaluator.Send later = new SendEvaluator.Send("s2", "c1", SENT + HOUR_MS, SENT + 25 * HOUR_MS, false);
+    SendEvaluator.Send sameTimeLaterId = new SendEvaluator.Send("s9", "c1", SENT, SENT + DAY_MS, false);
+    SendEvaluator.Result r = evaluator(ALL_ONE).evaluate(SEND, history(Map.of("open", 1)), Map.of(),
+        List.of(later, sameTimeLaterId, SEND));
+    assertNull(r.overlapsSendId());
+    assertEquals(28, r.baseline().days(), 1e-12);
+  }
+
+  @Test
+  void anEarlierSendWhoseWindowClosedIsLeftOutButIsNoOverlap() {
+    // Sent five days before at 09:30, window until 13:00: hours 09 to 12 are left out, with their events.
+    SendEvaluator.Send earlier = new SendEvaluator.Send("s0", "c1", SENT - 5 * DAY_MS - 30 * 60_000,
+        SENT - 5 * DAY_MS + 3 * HOUR_MS, false);
+    SendEvaluator.Result r = evaluator(ALL_ONE).evaluate(SEND, history(Map.of("open", 1)), Map.of("open", 1),
+        List.of(earlier));
+    assertNull(r.overlapsSendId());
+    assertEquals(28 - 4 / 24.0, r.baseline().days(), 1e-12);
+    assertEquals(27, r.baseline().count("open")); // the event at 10:00 that day is left out
+    assertEquals(27 * EW / (EB - 4), row(r, "open").expected(), 1e-12);
+  }
+
+  @Test
+  void withEveryRewardOneTheTotalIsThePooledExactTest() {
+    SendEvaluator.Result r = evaluator(ALL_ONE).evaluate(SEND, history(Map.of("open", 1, "click", 2)),
+        Map.of("open", 5, "click", 3), List.of());
+    Effect total = r.effects().get(r.effects().size() - 1);
+    assertEquals(Effect.TOTAL, total.eventName());
+    assertEquals(8, total.observed(), 0);
+    assertEquals(3, total.expected(), 1e-12); // 28 / 28 + 56 / 28
+    assertEquals(new RateComparison(8, EW, 84, EB).pValue(), total.pValue(), 0);
+    assertEquals("up", total.verdict());
+  }
+
+  @Test
+  void aNameWithRewardZeroIsLeftOutOfTheTotal() {
+    ToDoubleFunction<String> rewards = name -> name.equals("click") ? 0 : 1;
+    SendEvaluator.Result r = evaluator(rewards).evaluate(SEND, history(Map.of("open", 1, "click", 2)),
+        Map.of("open", 5, "click", 30), List.of());
+    Effect total = row(r, Effect.TOTAL);
+    assertEquals(5, total.observed(), 0);
+    assertEquals(1, total.expected(), 1e-12);
+    assertEquals(new RateComparison(5, EW, 28, EB).pValue(), total.pValue(), 0);
+    // The name keeps its own row.
+    assertEquals(30, row(r, "click").observed(), 0);
+  }
+
+  @Test
+  void mixedRewardsWeighEachNameInObservedAndExpected() {
+    ToDoubleFunction<String> rewards = name -> switch (name) {
+      case "purchase" -> 10;
+      case "unsubscribe" -> -1;
+      default -> 1;
+    };
+    // Expected: purchase 1, app_open 10, unsubscribe 1.
+    ContactHistory h = history(Map.of("purchase", 1, "app_open", 10, "unsubscribe", 1));
+    SendEvaluator.Result up = evaluator(rewards).evaluate(SEND, h,
+        Map.of("purchase", 3, "app_open", 15, "unsubscribe", 0), List.of());
+    Effect total = row(up, Effect.TOTAL);
+    assertEquals(10 * 3 + 15 - 0, total.observed(), 1e-12);
+    assertEquals(10 * 1 + 10 - 1, total.expected(), 1e-12);
+    assertTrue(total.pValue() > 0 && total.pValue() <= 1, "p = " + total.pValue());
+    // The documented normal approximation, variance sum w^2 mu (1 + E_w / E_b).
+    double sd = Math.sqrt((100 * 1 + 10 + 1) * (1 + EW / EB));
+    assertEquals(2 * new NormalDistribution().cumulativeProbability(-(45 - 19) / sd), total.pValue(), 1e-12);
+    assertTrue(total.pValue() < 0.05);
+    assertEquals("up", total.verdict());
+
+    SendEvaluator.Result down = evaluator(rewards).evaluate(SEND, h,
+        Map.of("purchase", 0, "app_open", 0, "unsubscribe", 5), List.of());
+    Effect fell = row(down, Effect.TOTAL);
+    assertEquals(-5, fell.observed(), 1e-12);
+    assertEquals(19, fell.expected(), 1e-12);
+    assertTrue(fell.pValue() > 0 && fell.pValue() < 0.05, "p = " + fell.pValue());
+    assertEquals("down", fell.verdict());
+
+    SendEvaluator.Result steady = evaluator(rewards).evaluate(SEND, h,
+        Map.of("purchase", 1, "app_open", 11, "unsubscribe", 1), List.of());
+    Effect same = row(steady, Effect.TOTAL);
+    assertEquals(20, same.observed(), 1e-12);
+    assertTrue(same.pValue() > 0.5 && same.pValue() <= 1, "p = " + same.pValue());
+    assertEquals("none", same.verdict());
+  }
+
+  @Test
+  void withNoRewardedNameTheTotalIsZeroWithPValueOne() {
+    SendEvaluator.Result r = evaluator(name -> 0).evaluate(SEND, history(Map.of("open", 1)), Map.of("open", 9), List.of());
+    assertEquals(List.of("open", "*"), names(r));
+    Effect total = row(r, Effect.TOTAL);
+    assertEquals(0, total.observed(), 0);
+    assertEquals(0, total.expected(), 0);
+    assertEquals(1, total.pValue(), 0);
+    assertEquals("none", total.verdict());
+    assertEquals("up", row(r, "open").verdict());
+  }
+
+  @Test
+  void effectJsonHasNullsWhereNumbersDoNotExistAndReadsBack() {
+    Effect e = new Effect("open", 3, 0, Double.NaN, 1.5, Double.POSITIVE_INFINITY, 0.0123, 0.99, "up");
+    JsonObject j = e.toJson();
+    assertTrue(j.containsKey("rate_ratio"));
+    assertNull(j.getValue("rate_ratio"));
+    assertNull(j.getValue("ci_high"));
+    assertEquals(1.5, j.getDouble("ci_low"), 0);
+    Effect back = Effect.fromJson(new JsonObject(j.encode()));
+    assertTrue(Double.isNaN(back.rateRatio()));
+    assertTrue(Double.isNaN(back.ciHigh())); // an unbounded end reads back as unknown
+    assertEquals(e.ciLow(), back.ciLow(), 0);
+    assertEquals(e.pValue(), back.pValue(), 0);
+    assertEquals("up", back.verdict());
+
+    Effect finite = new Effect("*", 45, 19, 45 / 19.0, 1.2, 3.5, 0.015, 0.99, "up");
+    Effect read = Effect.fromJson(new JsonObject(finite.toJson().encode()));
+    assertEquals(finite.eventName(), read.eventName());
+    assertEquals(finite.rateRatio(), read.rateRatio(), 1e-11 * finite.rateRatio());
+    assertEquals(new Effect("*", 45, 19, read.rateRatio(), 1.2, 3.5, 0.015, 0.99, "up"), read);
+    assertEquals(read, Effect.fromJson(read.toJson()));
+  }
+}
