@@ -70,7 +70,7 @@ public final class EvaluationBenchmark {
   private int liveSends = 2_000;
   private int liveSpreadSeconds = 60;
   private int timeoutMinutes = 20;
-  /** Longer than the claim lease (5 minutes by default): a failed batch is retried only after it. */
+  /** Longer than the claim lease (5 minutes by default), so that even a dead claim is waited for. */
   private int stallMinutes = 7;
   private boolean keep;
   private boolean loadOnly;
@@ -300,7 +300,7 @@ public final class EvaluationBenchmark {
           + ", backfill and live)");
       row("server VmHWM (MiB)", (memory.hwmKb() >> 10) + "   (since start)");
     } finally {
-      // A failed batch is retried only when its claim expires, which shows in the figures.
+      // A failed batch is retried later, which shows in the figures.
       List<String> warnings = server == null ? List.of() : server.warnings();
       row("server log warnings", warnings.size() + (warnings.isEmpty() ? ""
           : "   (first: " + Loader.abbreviate(warnings.get(0)) + ")"));
@@ -382,8 +382,7 @@ public final class EvaluationBenchmark {
       fail("backfill: " + sends + " sends loaded; evaluated " + evaluated
           + ", insufficient_history " + insufficient + ", other statuses " + others);
     }
-    // The server stamps evaluated_at when it starts a batch, before it reads and computes; so the
-    // wall clock ends at the poll that saw the last result stored.
+    // The wall clock ends at the poll that saw the last result stored, whatever evaluated_at says.
     double span = first == null ? 0 : Duration.between(first, last).toNanos() / 1e9;
     double wall = seen;
     OffsetDateTime p99 = stores.postgres(database, "SELECT percentile_disc(0.99) WITHIN GROUP"
@@ -499,7 +498,7 @@ public final class EvaluationBenchmark {
     row("live delay p50 (ms)", millis(p.at(50)));
     row("live delay p95 (ms)", millis(p.at(95)));
     row("live delay max (ms)", millis(p.max()));
-    // evaluated_at is stamped when the batch starts; the result is stored (and visible) later.
+    // When a reader sees the result, which need not be evaluated_at (the server's own stamp).
     log("live: window end to the result seen stored (polled every %d ms) p50 %s ms, p95 %s ms,"
         + " max %s ms", LIVE_POLL.toMillis(), millis(q.at(50)), millis(q.at(95)), millis(q.max()));
     row("live stored p50/p95/max (ms)", millis(q.at(50)) + " / " + millis(q.at(95)) + " / "
