@@ -99,7 +99,12 @@ final class BatchEvaluator {
         })
         .compose(computed -> clickhouse.onWorker(() -> {
           at[2] = System.nanoTime();
-          clickhouse.insertTsvBlocking("send_effects", EFFECT_COLUMNS, computed.mirror(Instant.now()));
+          byte[] rows = computed.mirror(Instant.now());
+          // Idempotent too: the rows replace themselves (same key, same version).
+          once(() -> {
+            clickhouse.insertTsvBlocking("send_effects", EFFECT_COLUMNS, rows);
+            return null;
+          });
           return computed;
         }))
         .compose(computed -> {
@@ -118,7 +123,7 @@ final class BatchEvaluator {
         });
   }
 
-  /** Reads are idempotent: one that fails (a dropped connection, a server restarting) is tried once more. */
+  /** For idempotent calls: one that fails (a dropped connection, a server restarting) is tried once more. */
   private static <T> T once(java.util.concurrent.Callable<T> read) throws Exception {
     try {
       return read.call();

@@ -152,16 +152,16 @@ class ConfigTest {
 
   @Test
   void theClickHouseJdbcUrlKeepsHostAndPortAndDefaultsToPort8123() {
-    assertEquals("jdbc:clickhouse://ch.internal:18123/events_db?compress=false&socket_timeout=60000",
+    assertEquals("jdbc:clickhouse://ch.internal:18123/events_db?compress=false&validateAfterInactivityMillis=1000&socket_timeout=60000",
         new Config.ClickHouse("http://ch.internal:18123", "shiftlens", 4, 60_000).jdbcUrl("events_db"));
-    assertEquals("jdbc:clickhouse://ch.internal:8123/shiftlens?compress=false&socket_timeout=5000",
+    assertEquals("jdbc:clickhouse://ch.internal:8123/shiftlens?compress=false&validateAfterInactivityMillis=1000&socket_timeout=5000",
         new Config.ClickHouse("http://ch.internal", "shiftlens", 4, 60_000).jdbcUrl("shiftlens", 5000));
   }
 
   @Test
   void clickHouseCredentialsInTheUrlArePassedOnButNeverShown() {
     Config.ClickHouse ch = new Config.ClickHouse("http://reader:p%40ss%3Aword@ch.internal:8123", "shiftlens", 4, 60_000);
-    assertEquals("jdbc:clickhouse://ch.internal:8123/x?compress=false&socket_timeout=60000&user=reader&password=p%40ss%3Aword",
+    assertEquals("jdbc:clickhouse://ch.internal:8123/x?compress=false&validateAfterInactivityMillis=1000&socket_timeout=60000&user=reader&password=p%40ss%3Aword",
         ch.jdbcUrl("x"));
     assertEquals("ch.internal:8123", ch.address());
   }
