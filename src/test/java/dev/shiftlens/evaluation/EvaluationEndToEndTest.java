@@ -153,6 +153,14 @@ class EvaluationEndToEndTest {
       assertEquals("up", total.getString("verdict"), total.encode());
       assertEquals("up", effects.get("purchase").getString("verdict"), effects.get("purchase").encode());
       assertEquals(21 + 3 + 21 * 24, send.getJsonObject("baseline").getLong("events"), "app_opens, purchases and pings of the baseline: " + send.encode());
+
+      // Events that arrive after the evaluation are stored, but the evaluated send keeps its result.
+      String late = event("purchase", sent.plusSeconds(1500), "late1") + event("app_open", sent.plusSeconds(1600), "late2");
+      assertEquals(200, server.post("/v1/events", "application/x-ndjson", late).statusCode());
+      Thread.sleep(1500); // several poll intervals
+      JsonObject after = new JsonObject(server.get("/v1/sends/r1").body());
+      assertEquals(send.getString("evaluated_at"), after.getString("evaluated_at"));
+      assertEquals(send.getJsonArray("effects"), after.getJsonArray("effects"));
     }
   }
 
