@@ -39,9 +39,14 @@ public record PopulationModel(HourOfWeekProfile profile, Map<String, GammaPrior>
   /**
    * Fits the model to the contacts' events in {@code [fromMillis, toMillis)}, which should span whole
    * weeks so that every hour of the week is equally represented. Each contact's events are placed
-   * in the hours of the week of its own zone.
+   * in the hours of the week of its own zone. The population is the contacts active in the span:
+   * those without an event in it are left out (the store samples only those, as finding the others
+   * would mean reading all history).
    */
-  public static PopulationModel fit(Collection<ContactHistory> sample, long fromMillis, long toMillis) {
+  public static PopulationModel fit(Collection<ContactHistory> histories, long fromMillis, long toMillis) {
+    List<ContactHistory> sample = histories.stream()
+        .filter(h -> h.series().values().stream().anyMatch(s -> s.count(fromMillis, toMillis) > 0))
+        .toList();
     double[] byHour = new double[HourOfWeekProfile.HOURS];
     long events = 0;
     for (ContactHistory h : sample) {

@@ -55,6 +55,7 @@ final class DemoQuality {
   private final DemoDataset data;
   private final Map<String, ContactHistory> histories = new HashMap<>();
   private final Map<String, List<DemoEvent>> eventsByContact = new HashMap<>();
+  private long latestHour = Long.MIN_VALUE;
 
   DemoQuality(DemoDataset data) {
     this.data = data;
@@ -64,6 +65,7 @@ final class DemoQuality {
     for (DemoEvent e : data.events()) {
       eventsByContact.computeIfAbsent(e.contactId(), c -> new ArrayList<>()).add(e);
       long hour = Math.floorDiv(e.timestamp().toEpochMilli(), HOUR_MS) * HOUR_MS;
+      latestHour = Math.max(latestHour, hour);
       hourly.computeIfAbsent(e.contactId() + "|" + e.eventName(), k -> new HashMap<>())
           .computeIfAbsent(hour, h -> new int[1])[0]++;
       if (e.timezone() != null) zones.put(e.contactId() + "|" + e.eventName() + "|" + hour, e.timezone());
@@ -79,9 +81,9 @@ final class DemoQuality {
     builders.forEach((id, b) -> histories.put(id, b.build(contactZones.get(id))));
   }
 
-  /** The population model the server would fit: the four weeks before the end of the data. */
+  /** The population model the server would fit: the four weeks before the end of the hour of the latest event. */
   PopulationModel population() {
-    long to = data.spec().anchor().toEpochMilli();
+    long to = latestHour + HOUR_MS;
     return PopulationModel.fit(histories.values(), to - Duration.ofDays(28).toMillis(), to);
   }
 
