@@ -81,9 +81,9 @@ final class BatchEvaluator {
     Future<Map<String, String>> zones = store.contactZones(contacts);
     Future<Reads> reads = clickhouse.onWorker(() -> {
       long t0 = System.nanoTime();
-      var histories = once(() -> queries.histories(batch, baselineFrom, historyTo));
+      var histories = withOneRetry(() -> queries.histories(batch, baselineFrom, historyTo));
       long t1 = System.nanoTime();
-      var windows = once(() -> queries.windows(batch));
+      var windows = withOneRetry(() -> queries.windows(batch));
       LOG.fine(() -> String.format("read %d histories in %d ms, windows in %d ms", histories.size(),
           (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
       return new Reads(histories, windows);
@@ -101,7 +101,7 @@ final class BatchEvaluator {
           at[2] = System.nanoTime();
           byte[] rows = computed.mirror(Instant.now());
           // Idempotent too: the rows replace themselves (same key, same version).
-          once(() -> {
+          withOneRetry(() -> {
             clickhouse.insertTsvBlocking("send_effects", EFFECT_COLUMNS, rows);
             return null;
           });
@@ -124,13 +124,13 @@ final class BatchEvaluator {
   }
 
   /** For idempotent calls: one that fails (a dropped connection, a server restarting) is tried once more. */
-  private static <T> T once(java.util.concurrent.Callable<T> read) throws Exception {
+  private static <T> T withOneRetry(java.util.concurrent.Callable<T> call) throws Exception {
     try {
-      return read.call();
+      return call.call();
     } catch (java.sql.SQLException first) {
-      LOG.log(Level.FINE, "ClickHouse read failed, trying once more", first);
+      LOG.log(Level.FINE, "ClickHouse call failed, trying once more", first);
       Thread.sleep(200);
-      return read.call();
+      return call.call();
     }
   }
 
