@@ -1,0 +1,2 @@
+/** {@code GET /v1/status} and {@code GET /health}: counts, and the state of each store. */
+package dev.shiftlens.status;
