@@ -11,6 +11,3 @@ ALTER TABLE sends
 
 -- Earlier sends of a contact, for the windows left out of its baseline.
 CREATE INDEX IF NOT EXISTS sends_by_contact_window ON sends (contact_id, window_end);
-
--- Due sends are claimed in contact order (see evaluation_claim).
-CREATE INDEX IF NOT EXISTS sends_pending_by_contact ON sends (contact_id) WHERE status = 'pending';
