@@ -18,7 +18,10 @@ import java.util.UUID;
 
 /** The evaluation queue and its results in PostgreSQL. Non-blocking. */
 final class EvaluationStore {
+  private static final String MARK_DUE = SqlFiles.postgres("evaluation_mark_due");
   private static final String CLAIM = SqlFiles.postgres("evaluation_claim");
+  /** Sends marked due by one statement at most. */
+  private static final int MARK_LIMIT = 50_000;
   private static final String CONTACT_SENDS = SqlFiles.postgres("evaluation_contact_sends");
   private static final String CONTACT_ZONES = SqlFiles.postgres("evaluation_contact_zones");
   private static final String FINISH = SqlFiles.postgres("evaluation_finish");
@@ -33,19 +36,21 @@ final class EvaluationStore {
     this.pool = pool;
   }
 
-  /** Claims up to {@code limit} due sends under {@code token} for {@code leaseSeconds}. */
+  /** Marks the sends whose window and grace have passed as due, then claims up to {@code limit} of them under {@code token} for {@code leaseSeconds}. */
   Future<List<ClaimedSend>> claim(int graceMinutes, int limit, int leaseSeconds, UUID token) {
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(graceMinutes, limit, leaseSeconds, token)).map(rows -> {
-      List<ClaimedSend> out = new ArrayList<>(rows.size());
-      for (Row r : rows) {
-        Object labels = r.getValue("labels");
-        out.add(new ClaimedSend(r.getString("send_id"), r.getString("contact_id"), r.getString("message_id"),
-            r.getString("channel"), labels instanceof JsonObject j ? j : new JsonObject(), r.getBoolean("holdout"),
-            r.getOffsetDateTime("sent_at").toInstant(), r.getDouble("window_hours"),
-            r.getOffsetDateTime("window_end").toInstant()));
-      }
-      return out;
-    });
+    return pool.preparedQuery(MARK_DUE).execute(Tuple.of(graceMinutes, MARK_LIMIT))
+        .compose(marked -> pool.preparedQuery(CLAIM).execute(Tuple.of(limit, leaseSeconds, token)))
+        .map(rows -> {
+          List<ClaimedSend> out = new ArrayList<>(rows.size());
+          for (Row r : rows) {
+            Object labels = r.getValue("labels");
+            out.add(new ClaimedSend(r.getString("send_id"), r.getString("contact_id"), r.getString("message_id"),
+                r.getString("channel"), labels instanceof JsonObject j ? j : new JsonObject(), r.getBoolean("holdout"),
+                r.getOffsetDateTime("sent_at").toInstant(), r.getDouble("window_hours"),
+                r.getOffsetDateTime("window_end").toInstant()));
+          }
+          return out;
+        });
   }
 
   /** Per contact, its sends whose windows end after {@code fromMillis} and that went out by {@code toMillis}. */
