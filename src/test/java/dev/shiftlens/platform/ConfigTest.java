@@ -123,9 +123,36 @@ class ConfigTest {
       "SHIFTLENS_CHANNEL_WINDOW_HOURS | push=-6",
       "SHIFTLENS_CHANNEL_WINDOW_HOURS | =6",
       "SHIFTLENS_CHANNEL_WINDOW_HOURS | 'push=6,,email=24'",
-      "SHIFTLENS_CHANNEL_WINDOW_HOURS | push=NaN"})
+      "SHIFTLENS_CHANNEL_WINDOW_HOURS | push=NaN",
+      "SHIFTLENS_EVALUATION_ENABLED | maybe",
+      "SHIFTLENS_EVALUATION_GRACE_MINUTES | -1",
+      "SHIFTLENS_EVALUATION_BATCH | 0",
+      "SHIFTLENS_EVALUATION_LEASE_SECONDS | 5",
+      "SHIFTLENS_BASELINE_DAYS | 0",
+      "SHIFTLENS_MIN_BASELINE_DAYS | 0",
+      "SHIFTLENS_MIN_BASELINE_DAYS | 29",
+      "SHIFTLENS_ALPHA | 0",
+      "SHIFTLENS_ALPHA | 0.6",
+      "SHIFTLENS_PROFILE_CONTACTS | 10"})
   void aBadValueStopsStartUpWithTheVariableNamed(String variable, String value) {
     rejected(variable, value);
+  }
+
+  @Test
+  void theEngineDefaultsFollowTheContractAndCanBeChanged() {
+    Config.Evaluation d = Config.from(Map.of()).evaluation();
+    assertTrue(d.enabled());
+    assertEquals(60, d.graceMinutes(), "grace period of one hour");
+    assertEquals(28, d.baselineDays());
+    assertEquals(0.05, d.alpha());
+    Config.Evaluation e = Config.from(Map.of("SHIFTLENS_EVALUATION_ENABLED", "off", "SHIFTLENS_EVALUATION_GRACE_MINUTES", "0",
+        "SHIFTLENS_BASELINE_DAYS", "14", "SHIFTLENS_MIN_BASELINE_DAYS", "3.5", "SHIFTLENS_ALPHA", "0.01")).evaluation();
+    assertEquals(false, e.enabled());
+    assertEquals(0, e.graceMinutes());
+    assertEquals(14, e.baselineDays());
+    assertEquals(3.5, e.minBaselineDays());
+    assertEquals(0.01, e.alpha());
+    assertTrue(rejected("SHIFTLENS_MIN_BASELINE_DAYS", "29").getMessage().contains("SHIFTLENS_BASELINE_DAYS (28)"));
   }
 
   @Test
