@@ -28,8 +28,11 @@ FROM events
 GROUP BY contact_id, hour, event_name;
 
 -- The effects of evaluated sends, one row per send and event name (a send with insufficient history has
--- one row with an empty event_name), mirrored from PostgreSQL for aggregates. A send evaluated again
--- after a crash replaces its rows: read with FINAL, or argMax over version.
+-- one row with an empty event_name), mirrored from PostgreSQL for aggregates. Besides the effects a send
+-- shows (reported = 1), every other event name the population performs has a row (reported = 0: nothing
+-- observed, nothing in the baseline, the small count the contact's shrunk rate still expects), so that
+-- sums of expected over sends are not short of what quiet contacts would have done. A send evaluated
+-- again after a crash replaces its rows: read with FINAL, or argMax over version.
 CREATE TABLE IF NOT EXISTS send_effects (
   send_id       String,
   contact_id    String,
@@ -45,6 +48,7 @@ CREATE TABLE IF NOT EXISTS send_effects (
   overlapping   UInt8,
   evaluated_at  DateTime,
   event_name    String,
+  reported      UInt8,
   observed      Float64,
   expected      Float64,
   p_value       Float64,

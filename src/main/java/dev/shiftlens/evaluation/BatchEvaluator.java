@@ -36,7 +36,7 @@ final class BatchEvaluator {
   /** A failed batch's sends are claimed again after this long (not only when their lease ends). */
   private static final int RETRY_SECONDS = 10;
   private static final String EFFECT_COLUMNS = "send_id, contact_id, message_id, channel, labels, holdout, sent_at, "
-      + "send_hour, send_weekday, window_hours, status, overlapping, evaluated_at, event_name, observed, expected, "
+      + "send_hour, send_weekday, window_hours, status, overlapping, evaluated_at, event_name, reported, observed, expected, "
       + "p_value, prob_increase, verdict, version";
 
   private final Vertx vertx;
@@ -208,13 +208,16 @@ final class BatchEvaluator {
         r.overlapsSendId() == null ? "0" : "1", Long.toString(evaluatedAt.getEpochSecond()));
     String version = Long.toString(evaluatedAt.toEpochMilli());
     if (r.effects().isEmpty()) {
-      out.append(head).append("\t\t0\t0\tnan\tnan\tnone\t").append(version).append('\n');
+      out.append(head).append("\t\t1\t0\t0\tnan\tnan\tnone\t").append(version).append('\n');
     }
-    for (Effect e : r.effects()) {
-      out.append(head).append('\t').append(ClickHouse.tsv(e.eventName())).append('\t').append(num(e.observed())).append('\t')
-          .append(num(e.expected())).append('\t').append(num(e.pValue())).append('\t').append(num(e.probIncrease())).append('\t')
-          .append(e.verdict()).append('\t').append(version).append('\n');
-    }
+    for (Effect e : r.effects()) row(out, head, e, true, version);
+    for (Effect e : r.unreported()) row(out, head, e, false, version);
+  }
+
+  private static void row(StringBuilder out, String head, Effect e, boolean reported, String version) {
+    out.append(head).append('\t').append(ClickHouse.tsv(e.eventName())).append('\t').append(reported ? '1' : '0').append('\t')
+        .append(num(e.observed())).append('\t').append(num(e.expected())).append('\t').append(num(e.pValue())).append('\t')
+        .append(num(e.probIncrease())).append('\t').append(e.verdict()).append('\t').append(version).append('\n');
   }
 
   private static double round(double x) {

@@ -49,12 +49,16 @@ public final class SendEvaluator {
   public record Send(String sendId, String contactId, long sentAtMillis, long windowEndMillis, boolean holdout) {}
 
   /**
+   * @param effects one per event name the contact performed in its baseline or window, then {@code "*"}
+   * @param unreported the event names with a population prior that the contact did not perform
+   *     around the send (nothing observed, nothing in the baseline, a small expected count): not
+   *     shown per send, but part of {@code "*"} and of aggregates
    * @param overlapsSendId the latest earlier delivered send of the contact whose window was still open
    *     when this one went out, or null
    * @param zone the zone the contact's hours were read in
    */
-  public record Result(String status, List<Effect> effects, String overlapsSendId, Baseline baseline,
-      double windowExposure, String zone) {}
+  public record Result(String status, List<Effect> effects, List<Effect> unreported, String overlapsSendId,
+      Baseline baseline, double windowExposure, String zone) {}
 
   private final Settings settings;
   private final PopulationModel population;
@@ -85,21 +89,27 @@ public final class SendEvaluator {
       }
     }
     String overlaps = latestOpen == null ? null : latestOpen.sendId();
-    if (history == null) return new Result(INSUFFICIENT, List.of(), overlaps, null, 0, null);
+    if (history == null) return new Result(INSUFFICIENT, List.of(), List.of(), overlaps, null, 0, null);
 
     HourOfWeekProfile profile = population.profile();
     Baseline baseline = Baseline.of(history, send.sentAtMillis(), leftOut, profile, settings.baselineDays());
     double ew = profile.exposure(history.zone(), send.sentAtMillis(), send.windowEndMillis());
     String zone = history.zone().getId();
     if (baseline.days() < settings.minBaselineDays() || !(baseline.exposure() > 0)) {
-      return new Result(INSUFFICIENT, List.of(), overlaps, baseline, ew, zone);
+      return new Result(INSUFFICIENT, List.of(), List.of(), overlaps, baseline, ew, zone);
     }
 
     TreeSet<String> names = new TreeSet<>(baseline.counts().keySet());
     window.forEach((name, k) -> {
       if (k > 0) names.add(name);
     });
+    // The names the population performs but this contact did not, before or in the window, are not
+    // reported, yet the contact's baseline still expects a little of each: that counts in "*" and in
+    // aggregates, or the expected side would be short by exactly what such contacts were not seen doing.
+    TreeSet<String> quiet = new TreeSet<>(population.priors().keySet());
+    quiet.removeAll(names);
     List<Effect> effects = new ArrayList<>(names.size() + 1);
+    List<Effect> unreported = new ArrayList<>(quiet.size());
     List<double[]> parts = new ArrayList<>(); // {reward, k, n, expected}
     for (String name : names) {
       int k = window.getOrDefault(name, 0);
@@ -109,8 +119,14 @@ public final class SendEvaluator {
       double w = rewards.applyAsDouble(name);
       if (w != 0 && Double.isFinite(w)) parts.add(new double[] {w, k, n, e.expected()});
     }
+    for (String name : quiet) {
+      Effect e = effect(name, 0, 0, ew, baseline.exposure());
+      unreported.add(e);
+      double w = rewards.applyAsDouble(name);
+      if (w != 0 && Double.isFinite(w)) parts.add(new double[] {w, 0, 0, e.expected()});
+    }
     effects.add(total(parts, ew, baseline.exposure()));
-    return new Result(EVALUATED, List.copyOf(effects), overlaps, baseline, ew, zone);
+    return new Result(EVALUATED, List.copyOf(effects), List.copyOf(unreported), overlaps, baseline, ew, zone);
   }
 
   private static boolean isEarlier(Send a, Send b) {

@@ -7,7 +7,6 @@ import dev.shiftlens.demo.DemoDataset;
 import dev.shiftlens.demo.DemoEvent;
 import dev.shiftlens.demo.DemoSend;
 import dev.shiftlens.demo.SendTruth;
-import dev.shiftlens.stats.GammaPrior;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -123,7 +122,7 @@ final class DemoQuality {
   /**
    * Scores the sends of one window length: false positives over the event rows of sends without a
    * planted effect on that name; the sum of expected against the truth over every event name of the
-   * evaluated sends without an effect (a name the engine did not report has the prior's expectation);
+   * evaluated sends without an effect (names the send does not show included, as aggregates see them);
    * and detections of planted effects against an oracle that knows each contact's true rate (the exact
    * Poisson test of the observed count against the true expected count). Power is each planted test's
    * probability of detection in the planted direction, summed over the tests: for the oracle over the
@@ -136,7 +135,9 @@ final class DemoQuality {
     for (Scored s : scored) {
       if (s.send().windowHours() != windowHours) continue;
       Map<String, Effect> effects = new HashMap<>();
+      Map<String, Effect> unreported = new HashMap<>();
       s.result().effects().forEach(e -> effects.put(e.eventName(), e));
+      s.result().unreported().forEach(e -> unreported.put(e.eventName(), e));
       for (String name : s.truth().lift().keySet()) {
         double lift = s.truth().lift().get(name);
         Effect e = effects.get(name);
@@ -146,12 +147,8 @@ final class DemoQuality {
           nullTests++;
           if (rejected) falsePositives++;
           trueExpected += s.truth().expected().get(name);
-          if (e != null) {
-            expected += e.expected();
-          } else {
-            GammaPrior prior = model.prior(name);
-            expected += prior == null ? 0 : prior.posteriorMean(0, s.result().baseline().exposure()) * s.result().windowExposure();
-          }
+          Effect either = e != null ? e : unreported.get(name);
+          expected += either == null ? 0 : either.expected();
         } else {
           planted++;
           String direction = lift > 1 ? "up" : "down";

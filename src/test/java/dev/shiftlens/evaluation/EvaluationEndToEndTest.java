@@ -94,6 +94,17 @@ class EvaluationEndToEndTest {
         }
       }
       assertTrue(compared > sends, "effects compared: " + compared);
+
+      // ClickHouse mirrors every effect, with the names a send does not show, once per send however often written.
+      long rows = 0, unreported = 0;
+      for (DemoQuality.Scored s : expected.values()) {
+        rows += Math.max(1, s.result().effects().size() + s.result().unreported().size());
+        unreported += s.result().unreported().size();
+      }
+      assertTrue(unreported > 0, "some contacts did not perform some events");
+      assertEquals(rows, dev.shiftlens.support.TestStores.clickhouseLong("SELECT count() FROM " + first.database + ".send_effects FINAL"));
+      assertEquals(unreported, dev.shiftlens.support.TestStores.clickhouseLong(
+          "SELECT count() FROM " + first.database + ".send_effects FINAL WHERE reported = 0"));
     }
   }
 
