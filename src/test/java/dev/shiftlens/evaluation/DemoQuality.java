@@ -28,13 +28,19 @@ final class DemoQuality {
 
   /** Quality figures of one run. */
   record Figures(long nullTests, long falsePositives, double expectedSum, double trueExpectedSum,
-      long plantedTests, long found, long oracleFound, double power, double oraclePower) {
+      long plantedTests, long found, long oracleFound, double power, double oraclePower, double totalObserved,
+      double totalExpected) {
     double falsePositiveRate() {
       return (double) falsePositives / nullTests;
     }
 
     double expectedRatio() {
       return expectedSum / trueExpectedSum;
+    }
+
+    /** Sum of observed over sum of expected in the {@code "*"} rows of sends without any planted effect: what an aggregate lift reads. */
+    double nullTotalLift() {
+      return totalObserved / totalExpected;
     }
 
     /** Power (expected detections, given each contact's baseline) relative to the oracle's. */
@@ -47,7 +53,8 @@ final class DemoQuality {
       return String.format("false positives %d/%d = %.4f; sum expected / truth = %.4f; planted effects %d: "
           + "power %.4f vs oracle %.4f (relative %.3f), found %d vs oracle %d",
           falsePositives, nullTests, falsePositiveRate(), expectedRatio(), plantedTests, power / plantedTests,
-          oraclePower / plantedTests, relativePower(), found, oracleFound);
+          oraclePower / plantedTests, relativePower(), found, oracleFound) + String.format("; \"*\" lift of sends without effect %.4f",
+          nullTotalLift());
     }
   }
 
@@ -131,13 +138,17 @@ final class DemoQuality {
    */
   static Figures score(List<Scored> scored, SendEvaluator evaluator, PopulationModel model, double windowHours) {
     long nullTests = 0, falsePositives = 0, planted = 0, found = 0, oracle = 0;
-    double expected = 0, trueExpected = 0, power = 0, oraclePower = 0;
+    double expected = 0, trueExpected = 0, power = 0, oraclePower = 0, totalObserved = 0, totalExpected = 0;
     for (Scored s : scored) {
       if (s.send().windowHours() != windowHours) continue;
       Map<String, Effect> effects = new HashMap<>();
       Map<String, Effect> unreported = new HashMap<>();
       s.result().effects().forEach(e -> effects.put(e.eventName(), e));
       s.result().unreported().forEach(e -> unreported.put(e.eventName(), e));
+      if (s.truth().lift().values().stream().allMatch(l -> l == 1.0) && effects.containsKey(Effect.TOTAL)) {
+        totalObserved += effects.get(Effect.TOTAL).observed();
+        totalExpected += effects.get(Effect.TOTAL).expected();
+      }
       for (String name : s.truth().lift().keySet()) {
         double lift = s.truth().lift().get(name);
         Effect e = effects.get(name);
@@ -168,7 +179,8 @@ final class DemoQuality {
         }
       }
     }
-    return new Figures(nullTests, falsePositives, expected, trueExpected, planted, found, oracle, power, oraclePower);
+    return new Figures(nullTests, falsePositives, expected, trueExpected, planted, found, oracle, power, oraclePower,
+        totalObserved, totalExpected);
   }
 
   /** Exact two-sided Poisson test of k against a known mean, minimum-likelihood rule, in the planted direction. */

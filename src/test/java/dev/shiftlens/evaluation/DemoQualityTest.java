@@ -31,6 +31,7 @@ class DemoQualityTest {
       assertTrue(f.nullTests() > 1000, "too few null tests to judge: " + f);
       assertTrue(f.falsePositiveRate() <= 0.05, "false-positive rate above 0.05: " + f);
       assertTrue(Math.abs(f.expectedRatio() - 1) <= 0.05, "sum of expected off the truth by more than 5%: " + f);
+      assertTrue(Math.abs(f.nullTotalLift() - 1) <= 0.05, "the \"*\" lift of sends without effect is off 1 by more than 5%: " + f);
       assertTrue(f.plantedTests() > 100, "too few planted effects to judge: " + f);
       assertTrue(f.relativePower() >= 0.9, "power below 0.9 of the oracle's: " + f);
       assertTrue(f.found() > 0, "no planted effect found: " + f);
