@@ -83,8 +83,7 @@ public final class EvaluationBenchmark {
 
   private final long clickhousePid = ProcessCpu.find("clickhouse-server");
   private final HttpClient http = Loader.newHttpClient();
-  private final List<String> failures = new ArrayList<>();
-  private final List<String[]> summary = new ArrayList<>();
+  private final BenchReport report = new BenchReport("evaluation benchmark", 34);
   private volatile ServerProcess server;
 
   private EvaluationBenchmark() {}
@@ -117,22 +116,22 @@ public final class EvaluationBenchmark {
           }
           String value = args[++i];
           switch (option) {
-            case "--contacts" -> contacts = positive(option, value);
-            case "--days" -> days = positive(option, value);
+            case "--contacts" -> contacts = BenchReport.positive(option, value);
+            case "--days" -> days = BenchReport.positive(option, value);
             case "--seed" -> seed = Long.parseLong(value);
-            case "--live-sends" -> liveSends = positive(option, value);
-            case "--live-spread-seconds" -> liveSpreadSeconds = positive(option, value);
-            case "--timeout-minutes" -> timeoutMinutes = positive(option, value);
-            case "--stall-minutes" -> stallMinutes = positive(option, value);
-            case "--port" -> port = positive(option, value);
+            case "--live-sends" -> liveSends = BenchReport.positive(option, value);
+            case "--live-spread-seconds" -> liveSpreadSeconds = BenchReport.positive(option, value);
+            case "--timeout-minutes" -> timeoutMinutes = BenchReport.positive(option, value);
+            case "--stall-minutes" -> stallMinutes = BenchReport.positive(option, value);
+            case "--port" -> port = BenchReport.positive(option, value);
             case "--key" -> key = value;
             case "--jar" -> jar = value;
             case "--server-heap" -> serverHeap = value;
             case "--server-java-opts" -> serverJavaOptions =
                 value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
             case "--database" -> database = value;
-            case "--clickhouse-url" -> clickhouseUrl = stripSlash(value);
-            case "--pg-server" -> pgServer = stripSlash(value);
+            case "--clickhouse-url" -> clickhouseUrl = BenchReport.stripSlash(value);
+            case "--pg-server" -> pgServer = BenchReport.stripSlash(value);
             case "--log" -> log = Path.of(value);
             default -> throw new IllegalArgumentException("unknown option " + option);
           }
@@ -149,18 +148,6 @@ public final class EvaluationBenchmark {
     new DemoSpec(seed, contacts, days, Instant.now().truncatedTo(ChronoUnit.HOURS));
   }
 
-  private static int positive(String option, String value) {
-    int n = Integer.parseInt(value.replace("_", ""));
-    if (n <= 0) {
-      throw new IllegalArgumentException(option + " must be positive");
-    }
-    return n;
-  }
-
-  private static String stripSlash(String value) {
-    return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
-  }
-
   private boolean run() throws Exception {
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopOnExit, "stop-server"));
     Files.deleteIfExists(log); // the log of this run's servers only
@@ -168,38 +155,31 @@ public final class EvaluationBenchmark {
     try (BenchStores stores = new BenchStores(clickhouseUrl, pgServer)) {
       try {
         stores.drop(database);
-        log("databases: ClickHouse and PostgreSQL %s (server log: %s)", database, log);
+        report.log("databases: ClickHouse and PostgreSQL %s (server log: %s)", database, log);
         if (load(data)) {
           if (!loadOnly) {
             evaluate(data, stores);
           }
         }
       } catch (IOException | DemoLoader.LoadException e) {
-        fail(e.getMessage() != null ? e.getMessage() : e.toString());
+        report.fail(e.getMessage() != null ? e.getMessage() : e.toString());
       } finally {
         stopServer();
         if (keep) {
-          log("kept the databases %s (--keep)", database);
+          report.log("kept the databases %s (--keep)", database);
         } else {
           try {
             long t0 = System.nanoTime();
-            log("dropping the databases %s", database);
+            report.log("dropping the databases %s", database);
             stores.drop(database);
-            log("dropped the databases %s in %.1f s", database, seconds(t0));
+            report.log("dropped the databases %s in %.1f s", database, seconds(t0));
           } catch (IOException e) {
-            log("could not drop the databases %s: %s", database, e.getMessage());
+            report.log("could not drop the databases %s: %s", database, e.getMessage());
           }
         }
       }
     }
-    System.out.println();
-    for (String[] line : summary) {
-      System.out.printf(Locale.ROOT, "%-34s%s%n", line[0], line[1]);
-    }
-    for (String failure : failures) {
-      System.out.println("FAILED: " + failure);
-    }
-    return failures.isEmpty();
+    return report.print();
   }
 
   private DemoDataset generate() {
@@ -209,13 +189,13 @@ public final class EvaluationBenchmark {
     double seconds = seconds(t0);
     Runtime rt = Runtime.getRuntime();
     System.gc();
-    log("generated %d contacts, %d events, %d sends (seed %d, %d days to %s) in %.1f s;"
+    report.log("generated %d contacts, %d events, %d sends (seed %d, %d days to %s) in %.1f s;"
         + " %d MiB of heap held", contacts, data.eventCount(), data.sends().size(), seed, days,
         spec.anchor(), seconds, (rt.totalMemory() - rt.freeMemory()) >> 20);
-    row("contacts", Integer.toString(contacts));
-    row("events", Long.toString(data.eventCount()));
-    row("sends", Integer.toString(data.sends().size()));
-    row("generation s", format(seconds));
+    report.row("contacts", Integer.toString(contacts));
+    report.row("events", Long.toString(data.eventCount()));
+    report.row("sends", Integer.toString(data.sends().size()));
+    report.row("generation s", format(seconds));
     return data;
   }
 
@@ -223,7 +203,7 @@ public final class EvaluationBenchmark {
   private boolean load(DemoDataset data)
       throws IOException, InterruptedException, DemoLoader.LoadException {
     server = startServer(false);
-    log("load: server up (pid %d); loading through %s", server.pid(), server.base());
+    report.log("load: server up (pid %d); loading through %s", server.pid(), server.base());
     PrintStream progress = new PrintStream(System.err, true, StandardCharsets.UTF_8);
     DemoLoader.Tally contactTally;
     DemoLoader.Tally eventTally;
@@ -247,24 +227,24 @@ public final class EvaluationBenchmark {
       sendTally = loader.loadSends(data);
       sendSeconds = seconds(t0);
       memory.close();
-      row("load server peak RSS (MiB)", (memory.peakRssKb() >> 10) + "   (-Xmx" + serverHeap + ")");
+      report.row("load server peak RSS (MiB)", (memory.peakRssKb() >> 10) + "   (-Xmx" + serverHeap + ")");
     }
     for (DemoLoader.Tally t : List.of(contactTally, eventTally, sendTally)) {
       if (t.rejected() > 0) {
-        fail("load: " + t.rejected() + " rows rejected, first: " + t.firstRejections());
+        report.fail("load: " + t.rejected() + " rows rejected, first: " + t.firstRejections());
         return false;
       }
     }
-    log("load: contacts %d in %.1f s, events %d in %.1f s, sends %d in %.1f s", contactTally.rows(),
+    report.log("load: contacts %d in %.1f s, events %d in %.1f s, sends %d in %.1f s", contactTally.rows(),
         contactSeconds, eventTally.rows(), eventSeconds, sendTally.rows(), sendSeconds);
-    row("load contacts s", format(contactSeconds));
-    row("load events s", format(eventSeconds));
-    row("load events/s", Long.toString(Math.round(eventTally.rows() / eventSeconds)));
+    report.row("load contacts s", format(contactSeconds));
+    report.row("load events s", format(eventSeconds));
+    report.row("load events/s", Long.toString(Math.round(eventTally.rows() / eventSeconds)));
     if (cpuBefore >= 0 && cpuAfter >= 0) {
-      row("load server CPU s/1M events", format((cpuAfter - cpuBefore) * 1e6 / eventTally.rows()));
+      report.row("load server CPU s/1M events", format((cpuAfter - cpuBefore) * 1e6 / eventTally.rows()));
     }
-    row("load sends s", format(sendSeconds));
-    row("load sends/s", Long.toString(Math.round(sendTally.rows() / sendSeconds)));
+    report.row("load sends s", format(sendSeconds));
+    report.row("load sends/s", Long.toString(Math.round(sendTally.rows() / sendSeconds)));
 
     JsonNode status = status();
     long sends = data.sends().size();
@@ -272,12 +252,12 @@ public final class EvaluationBenchmark {
         || status.path("sends").asLong() != sends
         || status.path("contacts").asLong() != contacts
         || status.path("pending_evaluations").asLong(sends) != sends) {
-      fail("load: /v1/status does not show the dataset (" + contacts + " contacts, "
+      report.fail("load: /v1/status does not show the dataset (" + contacts + " contacts, "
           + data.eventCount() + " events, " + sends + " sends, all pending): " + status);
       return false;
     }
     int exit = stopServer();
-    log("load: server stopped (exit status %d)", exit);
+    report.log("load: server stopped (exit status %d)", exit);
     return true;
   }
 
@@ -286,7 +266,7 @@ public final class EvaluationBenchmark {
       throws IOException, InterruptedException {
     server = startServer(true);
     long pid = server.pid();
-    log("backfill: server up (pid %d), evaluation on, grace 0", pid);
+    report.log("backfill: server up (pid %d), evaluation on, grace 0", pid);
     double cpu0 = ProcessCpu.seconds(pid);
     double chCpu0 = ProcessCpu.seconds(clickhousePid);
     long wall0 = System.nanoTime();
@@ -296,13 +276,13 @@ public final class EvaluationBenchmark {
       }
       live(stores);
       memory.close();
-      row("server peak RSS (MiB)", (memory.peakRssKb() >> 10) + "   (-Xmx" + serverHeap
+      report.row("server peak RSS (MiB)", (memory.peakRssKb() >> 10) + "   (-Xmx" + serverHeap
           + ", backfill and live)");
-      row("server VmHWM (MiB)", (memory.hwmKb() >> 10) + "   (since start)");
+      report.row("server VmHWM (MiB)", (memory.hwmKb() >> 10) + "   (since start)");
     } finally {
       // A failed batch is retried later, which shows in the figures.
       List<String> warnings = server == null ? List.of() : server.warnings();
-      row("server log warnings", warnings.size() + (warnings.isEmpty() ? ""
+      report.row("server log warnings", warnings.size() + (warnings.isEmpty() ? ""
           : "   (first: " + Loader.abbreviate(warnings.get(0)) + ")"));
     }
   }
@@ -316,7 +296,7 @@ public final class EvaluationBenchmark {
     long lastLog = wall0;
     while (true) {
       if (!server.alive()) {
-        fail("backfill: the server exited; the end of its log:\n" + server.tail(30));
+        report.fail("backfill: the server exited; the end of its log:\n" + server.tail(30));
         return false;
       }
       long pending = stores.postgres(database, PENDING).get(0).getLong(0);
@@ -331,13 +311,13 @@ public final class EvaluationBenchmark {
       }
       if (now - lastLog >= 10e9) {
         lastLog = now;
-        log("backfill: %d evaluated, %d pending after %.0f s", evaluated, pending,
+        report.log("backfill: %d evaluated, %d pending after %.0f s", evaluated, pending,
             (now - wall0) / 1e9);
       }
       if (now > deadline || now - lastProgress > stall) {
         String why = now > deadline ? "did not finish within " + timeoutMinutes + " minutes"
             : "no send was evaluated for " + stallMinutes + " min";
-        fail("backfill " + why + ": " + evaluated + " evaluated, " + pending + " pending of "
+        report.fail("backfill " + why + ": " + evaluated + " evaluated, " + pending + " pending of "
             + sends + "; by status " + byStatus(stores) + "; the end of the server log:\n"
             + server.tail(20));
         return false;
@@ -350,7 +330,7 @@ public final class EvaluationBenchmark {
     JsonNode status = status();
     if (status.path("pending_evaluations").asLong(-1) != 0
         || status.path("evaluated_sends").asLong(-1) != sends) {
-      fail("backfill: PostgreSQL has no pending send left, but /v1/status says " + status);
+      report.fail("backfill: PostgreSQL has no pending send left, but /v1/status says " + status);
     }
 
     // Every send in the databases is one of the dataset's at this point.
@@ -369,7 +349,7 @@ public final class EvaluationBenchmark {
         default -> others.put(state, n);
       }
       if (r.getLong(4) != n && !state.equals("pending")) {
-        fail("backfill: " + (n - r.getLong(4)) + " sends of status " + state
+        report.fail("backfill: " + (n - r.getLong(4)) + " sends of status " + state
             + " have no evaluated_at");
       }
       OffsetDateTime min = r.getOffsetDateTime(2);
@@ -379,7 +359,7 @@ public final class EvaluationBenchmark {
     }
     long done = evaluated + insufficient + others.values().stream().mapToLong(Long::longValue).sum();
     if (done != sends || !others.isEmpty()) {
-      fail("backfill: " + sends + " sends loaded; evaluated " + evaluated
+      report.fail("backfill: " + sends + " sends loaded; evaluated " + evaluated
           + ", insufficient_history " + insufficient + ", other statuses " + others);
     }
     // The wall clock ends at the poll that saw the last result stored, whatever evaluated_at says.
@@ -388,20 +368,20 @@ public final class EvaluationBenchmark {
     OffsetDateTime p99 = stores.postgres(database, "SELECT percentile_disc(0.99) WITHIN GROUP"
         + " (ORDER BY evaluated_at) FROM sends").get(0).getOffsetDateTime(0);
     double span99 = first == null ? 0 : Duration.between(first, p99).toNanos() / 1e9;
-    log("backfill: %d sends; first to last evaluated_at %.1f s, to 99%% %.1f s; pending 0 seen"
+    report.log("backfill: %d sends; first to last evaluated_at %.1f s, to 99%% %.1f s; pending 0 seen"
         + " %.1f s after /health 200", done, span, span99, seen);
-    row("backfill sends evaluated", done + "   (evaluated " + evaluated + ", insufficient_history "
+    report.row("backfill sends evaluated", done + "   (evaluated " + evaluated + ", insufficient_history "
         + insufficient + (others.isEmpty() ? "" : ", other " + others) + ")");
-    row("backfill s, evaluated_at span", format(span));
-    row("backfill sends/s, evaluated_at", span > 0 ? Long.toString(Math.round(done / span)) : "n/a");
-    row("backfill s, 99% of sends", format(span99) + "   (first evaluated_at to the 99th percentile)");
-    row("backfill s, wall clock", format(wall) + "   (from /health 200 to pending 0 seen)");
-    row("backfill sends/s, wall clock", Long.toString(Math.round(done / wall)));
+    report.row("backfill s, evaluated_at span", format(span));
+    report.row("backfill sends/s, evaluated_at", span > 0 ? Long.toString(Math.round(done / span)) : "n/a");
+    report.row("backfill s, 99% of sends", format(span99) + "   (first evaluated_at to the 99th percentile)");
+    report.row("backfill s, wall clock", format(wall) + "   (from /health 200 to pending 0 seen)");
+    report.row("backfill sends/s, wall clock", Long.toString(Math.round(done / wall)));
     if (cpu0 >= 0) {
-      row("server CPU s/1000 sends", String.format(Locale.ROOT, "%.3f", cpu * 1000 / done));
+      report.row("server CPU s/1000 sends", String.format(Locale.ROOT, "%.3f", cpu * 1000 / done));
     }
     if (chCpu0 >= 0) {
-      row("CH CPU s/1000 sends", String.format(Locale.ROOT, "%.3f", chCpu * 1000 / done));
+      report.row("CH CPU s/1000 sends", String.format(Locale.ROOT, "%.3f", chCpu * 1000 / done));
     }
     return true;
   }
@@ -433,15 +413,15 @@ public final class EvaluationBenchmark {
     Instant posted = Instant.now();
     JsonNode answer = response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
     if (answer == null || answer.path("accepted").asLong() != liveSends) {
-      fail("live: POST /v1/sends of " + liveSends + " sends: HTTP " + response.statusCode() + " "
+      report.fail("live: POST /v1/sends of " + liveSends + " sends: HTTP " + response.statusCode() + " "
           + Loader.abbreviate(response.body()));
       return;
     }
-    log("live: %d sends posted, %.1f s before the first window closes; windows close until %s",
+    report.log("live: %d sends posted, %.1f s before the first window closes; windows close until %s",
         liveSends, Duration.between(posted, firstClose).toMillis() / 1e3,
         firstClose.plusSeconds(liveSpreadSeconds));
     if (posted.isAfter(firstClose)) {
-      fail("live: the sends were posted after the first window closed, which counts in the delays");
+      report.fail("live: the sends were posted after the first window closed, which counts in the delays");
     }
 
     Instant deadline = firstClose.plusSeconds(liveSpreadSeconds).plus(Duration.ofMinutes(5));
@@ -455,11 +435,11 @@ public final class EvaluationBenchmark {
     long done = 0;
     while (done < liveSends) {
       if (!server.alive()) {
-        fail("live: the server exited; the end of its log:\n" + server.tail(30));
+        report.fail("live: the server exited; the end of its log:\n" + server.tail(30));
         return;
       }
       if (Instant.now().isAfter(deadline)) {
-        fail("live: " + done + " of " + liveSends + " sends evaluated 5 minutes after the last"
+        report.fail("live: " + done + " of " + liveSends + " sends evaluated 5 minutes after the last"
             + " window closed; by status " + byStatus(stores));
         return;
       }
@@ -492,19 +472,19 @@ public final class EvaluationBenchmark {
     }
     Percentiles p = new Percentiles(delays);
     Percentiles q = new Percentiles(stored);
-    log("live: %d sends evaluated; window end to evaluated_at p50 %s ms, p95 %s ms, max %s ms",
+    report.log("live: %d sends evaluated; window end to evaluated_at p50 %s ms, p95 %s ms, max %s ms",
         p.count(), millis(p.at(50)), millis(p.at(95)), millis(p.max()));
-    row("live sends", p.count() + "   " + statuses);
-    row("live delay p50 (ms)", millis(p.at(50)));
-    row("live delay p95 (ms)", millis(p.at(95)));
-    row("live delay max (ms)", millis(p.max()));
+    report.row("live sends", p.count() + "   " + statuses);
+    report.row("live delay p50 (ms)", millis(p.at(50)));
+    report.row("live delay p95 (ms)", millis(p.at(95)));
+    report.row("live delay max (ms)", millis(p.max()));
     // When a reader sees the result, which need not be evaluated_at (the server's own stamp).
-    log("live: window end to the result seen stored (polled every %d ms) p50 %s ms, p95 %s ms,"
+    report.log("live: window end to the result seen stored (polled every %d ms) p50 %s ms, p95 %s ms,"
         + " max %s ms", LIVE_POLL.toMillis(), millis(q.at(50)), millis(q.at(95)), millis(q.max()));
-    row("live stored p50/p95/max (ms)", millis(q.at(50)) + " / " + millis(q.at(95)) + " / "
+    report.row("live stored p50/p95/max (ms)", millis(q.at(50)) + " / " + millis(q.at(95)) + " / "
         + millis(q.max()) + "   (window end to status seen, poll " + LIVE_POLL.toMillis() + " ms)");
     if (p.min() < 0) {
-      fail("live: a send was evaluated " + millis(-p.min()) + " ms before its window closed");
+      report.fail("live: a send was evaluated " + millis(-p.min()) + " ms before its window closed");
     }
   }
 
@@ -579,18 +559,5 @@ public final class EvaluationBenchmark {
 
   private static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
-  }
-
-  private void row(String name, String value) {
-    summary.add(new String[] {name, value});
-  }
-
-  private void fail(String message) {
-    failures.add(message);
-    System.err.println("evaluation benchmark: FAILED: " + message);
-  }
-
-  private static void log(String format, Object... args) {
-    System.err.printf(Locale.ROOT, "evaluation benchmark: " + format + "%n", args);
   }
 }

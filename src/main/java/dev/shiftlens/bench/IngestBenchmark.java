@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,8 +47,7 @@ public final class IngestBenchmark {
   private boolean skipServer;
   private boolean skipClickhouse;
 
-  private final List<String> failures = new ArrayList<>();
-  private final List<String[]> summary = new ArrayList<>();
+  private final BenchReport report = new BenchReport("ingest benchmark", 26);
 
   private IngestBenchmark() {}
 
@@ -79,15 +77,15 @@ public final class IngestBenchmark {
           }
           String value = args[++i];
           switch (option) {
-            case "--url" -> url = stripSlash(value);
+            case "--url" -> url = BenchReport.stripSlash(value);
             case "--key" -> key = value;
-            case "--events" -> events = positive(option, value);
+            case "--events" -> events = BenchReport.positive(option, value);
           case "--server-warmup" -> serverWarmUp = Integer.parseInt(value.replace("_", ""));
-            case "--clients" -> clients = positive(option, value);
-            case "--batch" -> batch = positive(option, value);
+            case "--clients" -> clients = BenchReport.positive(option, value);
+            case "--batch" -> batch = BenchReport.positive(option, value);
             case "--seed" -> seed = Long.parseLong(value);
             case "--server-pid" -> serverPid = Long.parseLong(value);
-            case "--clickhouse-url" -> clickhouseUrl = stripSlash(value);
+            case "--clickhouse-url" -> clickhouseUrl = BenchReport.stripSlash(value);
             case "--database" -> database = value;
             default -> throw new IllegalArgumentException("unknown option " + option);
           }
@@ -99,34 +97,22 @@ public final class IngestBenchmark {
     }
   }
 
-  private static int positive(String option, String value) {
-    int n = Integer.parseInt(value.replace("_", ""));
-    if (n <= 0) {
-      throw new IllegalArgumentException(option + " must be positive");
-    }
-    return n;
-  }
-
-  private static String stripSlash(String value) {
-    return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
-  }
-
   private boolean run() throws Exception {
     long t0 = System.nanoTime();
     Events data = Events.generate(events, seed, Events.anchorFromNow());
-    log("generated %d events (%d contacts at most, %d days before %s) in %.1f s", events,
+    report.log("generated %d events (%d contacts at most, %d days before %s) in %.1f s", events,
         Events.CONTACTS, Events.DAYS, Instant.ofEpochSecond(data.anchorEpochSecond),
         (System.nanoTime() - t0) / 1e9);
     HttpClient http = Loader.newHttpClient();
     Loader loader = new Loader(http, clients);
-    row("events", Integer.toString(events));
+    report.row("events", Integer.toString(events));
 
     Loader.Result server = null;
     if (!skipServer) {
       try {
         server = serverPhase(data, http, loader);
       } catch (IOException e) {
-        fail("server: " + e);
+        report.fail("server: " + e);
       }
     }
     Loader.Result clickhouse = null;
@@ -134,29 +120,22 @@ public final class IngestBenchmark {
       try {
         clickhouse = clickhousePhase(data, http, loader);
       } catch (IOException e) {
-        fail("clickhouse: " + e);
+        report.fail("clickhouse: " + e);
       }
     }
     if (server != null && clickhouse != null && server.failure() == null
         && clickhouse.failure() == null) {
-      row("ratio server/clickhouse",
+      report.row("ratio server/clickhouse",
           String.format(Locale.ROOT, "%.2f", server.rowsPerSecond() / clickhouse.rowsPerSecond()));
     }
 
-    System.out.println();
-    for (String[] line : summary) {
-      System.out.printf(Locale.ROOT, "%-26s%s%n", line[0], line[1]);
-    }
-    for (String failure : failures) {
-      System.out.println("FAILED: " + failure);
-    }
-    return failures.isEmpty();
+    return report.print();
   }
 
   // Phase A: POST /v1/events as NDJSON.
   private Loader.Result serverPhase(Events data, HttpClient http, Loader loader) throws Exception {
     List<Body> bodies = data.ndjson(batch);
-    log("server: %d NDJSON bodies, %d MiB; sending with %d clients to %s/v1/events",
+    report.log("server: %d NDJSON bodies, %d MiB; sending with %d clients to %s/v1/events",
         bodies.size(), bytes(bodies) >> 20, clients, url);
     URI uri = URI.create(url + "/v1/events");
     AtomicLong accepted = new AtomicLong();
@@ -200,7 +179,7 @@ public final class IngestBenchmark {
       List<Body> warm = Events.generate(serverWarmUp, seed + 1, data.anchorEpochSecond, "w-").ndjson(batch);
       Loader.Result warmed = loader.run(warm, target);
       if (warmed.failure() != null) throw new IOException("server warm-up failed: " + warmed.failure());
-      log("server: warmed up with %d other events (not timed)", serverWarmUp);
+      report.log("server: warmed up with %d other events (not timed)", serverWarmUp);
       accepted.set(0);
       duplicates.set(0);
     }
@@ -217,12 +196,12 @@ public final class IngestBenchmark {
       }
     }
     report("server", "server events/s", result, "events");
-    log("server: accepted %d, duplicates %d", accepted.get(), duplicates.get());
+    report.log("server: accepted %d, duplicates %d", accepted.get(), duplicates.get());
     if (memory != null && memory.peakRssKb() > 0) {
       String heap = maxHeap(serverPid);
-      row("server peak RSS (MiB)", (memory.peakRssKb() >> 10)
+      report.row("server peak RSS (MiB)", (memory.peakRssKb() >> 10)
           + (heap == null ? "" : "   (heap " + heap + ")"));
-      row("server VmHWM (MiB)", (memory.hwmKb() >> 10) + "   (since start, "
+      report.row("server VmHWM (MiB)", (memory.hwmKb() >> 10) + "   (since start, "
           + memory.samples() + " samples)");
     }
     if (result.failure() == null) {
@@ -239,15 +218,15 @@ public final class IngestBenchmark {
         .build();
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      fail("GET /v1/status: HTTP " + response.statusCode() + ": "
+      report.fail("GET /v1/status: HTTP " + response.statusCode() + ": "
           + Loader.abbreviate(response.body()));
       return;
     }
     long counted = JSON.readTree(response.body()).path("events").asLong(-1);
     long sent = (long) events + serverWarmUp;
-    row("server /v1/status events", counted + "   (" + events + " measured + " + serverWarmUp + " warm-up)");
+    report.row("server /v1/status events", counted + "   (" + events + " measured + " + serverWarmUp + " warm-up)");
     if (counted != sent) {
-      fail("GET /v1/status says " + counted + " events, " + sent + " were sent");
+      report.fail("GET /v1/status says " + counted + " events, " + sent + " were sent");
     }
   }
 
@@ -263,7 +242,7 @@ public final class IngestBenchmark {
     }
     clickhouse(http, "CREATE TABLE " + table + " AS " + database + ".events");
     List<Body> bodies = data.jsonEachRow(batch);
-    log("clickhouse: %d JSONEachRow bodies, %d MiB; sending with %d clients to %s",
+    report.log("clickhouse: %d JSONEachRow bodies, %d MiB; sending with %d clients to %s",
         bodies.size(), bytes(bodies) >> 20, clients, clickhouseUrl);
     URI uri = URI.create(clickhouseUrl + "/?query="
         + ("INSERT INTO " + table + " FORMAT JSONEachRow").replace(" ", "%20"));
@@ -290,9 +269,9 @@ public final class IngestBenchmark {
     report("clickhouse", "clickhouse JSONEachRow/s", result, "rows");
     if (result.failure() == null) {
       long counted = Long.parseLong(clickhouse(http, "SELECT count() FROM " + table).strip());
-      row("clickhouse count()", Long.toString(counted));
+      report.row("clickhouse count()", Long.toString(counted));
       if (counted != events) {
-        fail("ClickHouse counts " + counted + " rows in " + table + ", " + events + " were sent");
+        report.fail("ClickHouse counts " + counted + " rows in " + table + ", " + events + " were sent");
       }
     }
     return result;
@@ -327,25 +306,25 @@ public final class IngestBenchmark {
     double[] after = cpuNow();
     double perMillion = 1e6 / events;
     if (before[0] >= 0 && after[0] >= 0 && phase.equals("server")) {
-      row("server CPU s/1M", String.format(Locale.ROOT, "%.2f", (after[0] - before[0]) * perMillion));
+      report.row("server CPU s/1M", String.format(Locale.ROOT, "%.2f", (after[0] - before[0]) * perMillion));
     }
     if (before[1] >= 0 && after[1] >= 0) {
-      row("CH CPU s/1M, " + (phase.equals("server") ? "phase A" : "phase B"),
+      report.row("CH CPU s/1M, " + (phase.equals("server") ? "phase A" : "phase B"),
           String.format(Locale.ROOT, "%.2f", (after[1] - before[1]) * perMillion));
     }
   }
 
   private void report(String phase, String rateName, Loader.Result result, String what) {
     if (result.failure() != null) {
-      fail(phase + ": " + result.failure());
-      row(rateName, "failed");
+      report.fail(phase + ": " + result.failure());
+      report.row(rateName, "failed");
       return;
     }
-    log("%s: %d %s in %d requests, %.2f s, %d retries after 503; the client itself used"
+    report.log("%s: %d %s in %d requests, %.2f s, %d retries after 503; the client itself used"
         + " %.2f s of CPU", phase, result.rows(), what, result.requests(), result.seconds(),
         result.retries(), result.clientCpuNanos() / 1e9);
-    row(rateName, Long.toString(Math.round(result.rowsPerSecond())));
-    row(phase + " seconds", String.format(Locale.ROOT, "%.2f", result.seconds()));
+    report.row(rateName, Long.toString(Math.round(result.rowsPerSecond())));
+    report.row(phase + " seconds", String.format(Locale.ROOT, "%.2f", result.seconds()));
   }
 
   /** The -Xmx option on the server's command line, if it has one. */
@@ -369,18 +348,5 @@ public final class IngestBenchmark {
       total += body.bytes().length;
     }
     return total;
-  }
-
-  private void row(String name, String value) {
-    summary.add(new String[] {name, value});
-  }
-
-  private void fail(String message) {
-    failures.add(message);
-    System.err.println("ingest benchmark: FAILED: " + message);
-  }
-
-  private static void log(String format, Object... args) {
-    System.err.printf(Locale.ROOT, "ingest benchmark: " + format + "%n", args);
   }
 }
