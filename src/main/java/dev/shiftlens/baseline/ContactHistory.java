@@ -123,7 +123,7 @@ public record ContactHistory(String contactId, ZoneId zone, long firstSeenMillis
   }
 
   /** The event's zone, else the contact's, else UTC; a zone name Java does not know counts as none. */
-  static ZoneId zoneOf(String eventZone, String contactZone) {
+  public static ZoneId zoneOf(String eventZone, String contactZone) {
     for (String z : new String[] {eventZone, contactZone}) {
       if (z == null || z.isEmpty()) continue;
       try {

@@ -29,8 +29,6 @@ import java.util.logging.Logger;
  * event bus. Runs its steps as futures; called from the scheduler's event loop.
  */
 final class BatchEvaluator {
-  /** Event-bus address of evaluated sends: the body is the send as {@code GET /v1/sends/{id}} shows it. */
-  static final String EVALUATED = EvaluationVerticle.EVALUATED_ADDRESS;
   private static final Logger LOG = Logger.getLogger(BatchEvaluator.class.getName());
   private static final long HOUR_MS = 3_600_000L;
   /** A failed batch's sends are claimed again after this long (not only when their lease ends). */
@@ -112,7 +110,7 @@ final class BatchEvaluator {
           return store.finish(computed.outcomes(), token, computed.evaluatedAt);
         })
         .map(rows -> {
-          for (Row row : rows) vertx.eventBus().publish(EVALUATED, SendRepository.toJson(row));
+          for (Row row : rows) vertx.eventBus().publish(EvaluationVerticle.EVALUATED_ADDRESS, SendRepository.toJson(row));
           if (LOG.isLoggable(Level.FINE)) {
             long end = System.nanoTime();
             LOG.fine(String.format("evaluated %d sends in %d ms: reads %d, compute %d, mirror %d, store %d", batch.size(),
@@ -199,7 +197,7 @@ final class BatchEvaluator {
   }
 
   private static void mirror(StringBuilder out, ClaimedSend s, SendEvaluator.Result r, String contactZone, Instant evaluatedAt) {
-    ZoneId zone = r.zone() != null ? ZoneId.of(r.zone()) : zoneOrUtc(contactZone);
+    ZoneId zone = r.zone() != null ? ZoneId.of(r.zone()) : ContactHistory.zoneOf(null, contactZone);
     var local = s.sentAt().atZone(zone);
     String head = String.join("\t", ClickHouse.tsv(s.sendId()), ClickHouse.tsv(s.contactId()), ClickHouse.tsv(s.messageId()),
         ClickHouse.tsv(s.channel()), ClickHouse.tsv(s.labels().encode()), s.holdout() ? "1" : "0",
@@ -224,14 +222,6 @@ final class BatchEvaluator {
     return Math.round(x * 1e6) / 1e6;
   }
 
-  /** The zone of a contact with no events: its own, else UTC. */
-  private static ZoneId zoneOrUtc(String zone) {
-    try {
-      return zone == null ? ZoneId.of("UTC") : ZoneId.of(zone);
-    } catch (RuntimeException e) {
-      return ZoneId.of("UTC");
-    }
-  }
 
   /** A Float64 as TabSeparated text. */
   private static String num(double x) {

@@ -106,24 +106,18 @@ public final class SendEvaluator {
     // The names the population performs but this contact did not, before or in the window, are not
     // reported, yet the contact's baseline still expects a little of each: that counts in "*" and in
     // aggregates, or the expected side would be short by exactly what such contacts were not seen doing.
-    TreeSet<String> quiet = new TreeSet<>(population.priors().keySet());
-    quiet.removeAll(names);
+    TreeSet<String> all = new TreeSet<>(population.priors().keySet());
+    all.addAll(names);
     List<Effect> effects = new ArrayList<>(names.size() + 1);
-    List<Effect> unreported = new ArrayList<>(quiet.size());
+    List<Effect> unreported = new ArrayList<>(all.size() - names.size());
     List<double[]> parts = new ArrayList<>(); // {reward, k, n, expected}
-    for (String name : names) {
+    for (String name : all) {
       int k = window.getOrDefault(name, 0);
       long n = baseline.count(name);
       Effect e = effect(name, k, (int) n, ew, baseline.exposure());
-      effects.add(e);
+      (names.contains(name) ? effects : unreported).add(e);
       double w = rewards.applyAsDouble(name);
       if (w != 0 && Double.isFinite(w)) parts.add(new double[] {w, k, n, e.expected()});
-    }
-    for (String name : quiet) {
-      Effect e = effect(name, 0, 0, ew, baseline.exposure());
-      unreported.add(e);
-      double w = rewards.applyAsDouble(name);
-      if (w != 0 && Double.isFinite(w)) parts.add(new double[] {w, 0, 0, e.expected()});
     }
     effects.add(total(parts, ew, baseline.exposure()));
     return new Result(EVALUATED, List.copyOf(effects), List.copyOf(unreported), overlaps, baseline, ew, zone);
