@@ -11,7 +11,6 @@ import java.util.function.ToDoubleFunction;
 /** The behavior engine's shared parts, built once per process: the store, the queries, the population model. */
 public final class Evaluations {
   private final Config.Evaluation config;
-  private final PopulationCache population;
   private final BatchEvaluator batches;
 
   /** @param rewards the reward of each event name in the {@code "*"} row, read once per batch */
@@ -20,7 +19,7 @@ public final class Evaluations {
     this.config = config;
     EvaluationStore store = new EvaluationStore(pool);
     EvaluationQueries queries = new EvaluationQueries(clickhouse);
-    this.population = new PopulationCache(clickhouse, queries, store, config.profileContacts(),
+    PopulationCache population = new PopulationCache(clickhouse, queries, store, config.profileContacts(),
         config.profileRefreshMinutes() * 60_000L);
     this.batches = new BatchEvaluator(vertx, clickhouse, store, queries, population, rewards, config);
   }
@@ -31,10 +30,5 @@ public final class Evaluations {
 
   BatchEvaluator batches() {
     return batches;
-  }
-
-  /** Fits the population model again before the next batch (after a large load). */
-  public void refreshPopulation() {
-    population.invalidate();
   }
 }

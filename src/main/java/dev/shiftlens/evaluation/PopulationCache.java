@@ -61,10 +61,6 @@ final class PopulationCache {
     return model != null ? Future.succeededFuture(model) : fitting;
   }
 
-  /** Forgets the model, so that the next call fits it again (after a large load, in tests). */
-  synchronized void invalidate() {
-    fittedAt = 0;
-  }
 
   private Future<PopulationModel> fit() {
     long started = System.nanoTime();

@@ -31,9 +31,9 @@ public final class Services {
   final ContactApi contacts;
   final SendApi sends;
   final StatusApi status;
-  public final Evaluations evaluations;
-  /** The configured event types; the evaluation reads {@code eventTypes.snapshot()} once per batch. */
-  public final EventTypeRepository eventTypes;
+  final Evaluations evaluations;
+  /** The configured event types; the evaluation reads a snapshot of them once per batch. */
+  final EventTypeRepository eventTypes;
   final EventTypeApi eventTypeApi;
 
   Services(Vertx vertx, Config config) {
