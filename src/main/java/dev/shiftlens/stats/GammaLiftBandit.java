@@ -1,0 +1,121 @@
+package dev.shiftlens.stats;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * Which option of one choice (a channel, a send slot, a label value) works best for one contact, and
+ * Thompson sampling among the options, on the multiplicative lift of the contact's behavior after a send.
+ *
+ * <p>Model. For the contact's sends with option {@code v}, send {@code i} has observed count
+ * {@code O_i} and expected count {@code E_i} (the contact's own baseline for that window). Given the
+ * option's lift {@code lambda_v}, {@code O_i ~ Poisson(lambda_v E_i)}. Prior
+ * {@code lambda_v ~ Gamma(s L_v, s)} (shape, rate): mean {@code L_v}, the prior centre, and strength
+ * {@code s}, worth {@code s} expected events. Conjugacy gives the posterior
+ * {@code lambda_v ~ Gamma(s L_v + sum O_i, s + sum E_i)}, mean {@code (s L_v + sum O) / (s + sum E)}.
+ * Reward-weighted counts are used as they are; a negative sum (negative rewards outweighing the rest)
+ * counts as 0, since a lift cannot be negative.
+ *
+ * <p>{@code prob_best}: the probability that an option's lift is the largest, estimated by Monte
+ * Carlo over joint posterior draws. Thompson sampling: one draw per option, the largest wins, so an
+ * option is chosen with exactly its {@code prob_best}: options that are probably best are exploited,
+ * uncertain ones still get explored.
+ *
+ * <p>Pure; the randomness comes from the caller's generator, so that a seeded one gives the same
+ * answers every time. Draws by Marsaglia and Tsang (2000), with the boost
+ * {@code Gamma(a) = Gamma(a + 1) U^(1/a)} for shapes below 1.
+ */
+public final class GammaLiftBandit {
+  private GammaLiftBandit() {}
+
+  /** The posterior of one option's lift: {@code Gamma(shape, rate)}. */
+  public record Posterior(double shape, double rate) {
+    public Posterior {
+      if (!(shape > 0 && rate > 0 && Double.isFinite(shape) && Double.isFinite(rate))) {
+        throw new IllegalArgumentException("shape and rate must be positive and finite, got " + shape + " and " + rate);
+      }
+    }
+
+    public double mean() {
+      return shape / rate;
+    }
+  }
+
+  /**
+   * {@code Gamma(s L + max(0, observed), s + expected)}.
+   *
+   * @param observed sum of {@code O_i} over the option's sends
+   * @param expected sum of {@code E_i}, >= 0
+   * @param priorLift {@code L}, the prior mean, > 0
+   * @param strength {@code s}, the prior's weight in expected events, > 0
+   */
+  public static Posterior posterior(double observed, double expected, double priorLift, double strength) {
+    if (!(priorLift > 0) || !(strength > 0) || !(expected >= 0) || Double.isNaN(observed)) {
+      throw new IllegalArgumentException("need priorLift > 0, strength > 0, expected >= 0; got " + priorLift + ", "
+          + strength + ", " + expected);
+    }
+    return new Posterior(strength * priorLift + Math.max(0, observed), strength + expected);
+  }
+
+  /**
+   * Per option, the share of {@code draws} joint posterior draws in which its lift is the largest.
+   * Sums to 1; a single option gets 1.
+   */
+  public static double[] probBest(List<Posterior> options, int draws, RandomGenerator random) {
+    int n = options.size();
+    double[] best = new double[n];
+    if (n == 0) return best;
+    if (n == 1) {
+      best[0] = 1;
+      return best;
+    }
+    if (draws <= 0) throw new IllegalArgumentException("draws must be positive, got " + draws);
+    int[] wins = new int[n];
+    for (int d = 0; d < draws; d++) wins[argmaxDraw(options, random)]++;
+    for (int i = 0; i < n; i++) best[i] = (double) wins[i] / draws;
+    return best;
+  }
+
+  /** Thompson sampling: the index of the option whose single posterior draw is the largest; -1 when there is none. */
+  public static int thompson(List<Posterior> options, RandomGenerator random) {
+    return options.isEmpty() ? -1 : argmaxDraw(options, random);
+  }
+
+  private static int argmaxDraw(List<Posterior> options, RandomGenerator random) {
+    int arg = 0;
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < options.size(); i++) {
+      Posterior p = options.get(i);
+      double x = gamma(p.shape(), random) / p.rate();
+      if (x > max) {
+        max = x;
+        arg = i;
+      }
+    }
+    return arg;
+  }
+
+  /**
+   * A draw from {@code Gamma(shape, 1)}. Marsaglia-Tsang: {@code d = a - 1/3}, {@code c = 1/sqrt(9d)};
+   * repeat {@code x ~ N(0,1)}, {@code v = (1 + c x)^3} until {@code v > 0} and
+   * {@code ln U < x^2/2 + d - d v + d ln v}; return {@code d v}.
+   */
+  public static double gamma(double shape, RandomGenerator random) {
+    if (shape < 1) {
+      double u = random.nextDouble();
+      return gamma(shape + 1, random) * Math.pow(u, 1 / shape);
+    }
+    double d = shape - 1.0 / 3;
+    double c = 1 / Math.sqrt(9 * d);
+    while (true) {
+      double x = random.nextGaussian();
+      double v = 1 + c * x;
+      if (v <= 0) continue;
+      v = v * v * v;
+      double u = random.nextDouble();
+      double x2 = x * x;
+      if (u < 1 - 0.0331 * x2 * x2) return d * v;
+      if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
+    }
+  }
+}
