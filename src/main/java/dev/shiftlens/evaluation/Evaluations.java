@@ -1,5 +1,6 @@
 package dev.shiftlens.evaluation;
 
+import dev.shiftlens.baseline.PopulationModel;
 import dev.shiftlens.platform.ClickHouse;
 import dev.shiftlens.platform.Config;
 import io.vertx.core.Future;
@@ -12,6 +13,7 @@ import java.util.function.ToDoubleFunction;
 public final class Evaluations {
   private final Config.Evaluation config;
   private final BatchEvaluator batches;
+  private final PopulationCache population;
 
   /** @param rewards the reward of each event name in the {@code "*"} row, read once per batch */
   public Evaluations(Vertx vertx, Pool pool, ClickHouse clickhouse, Config.Evaluation config,
@@ -19,9 +21,17 @@ public final class Evaluations {
     this.config = config;
     EvaluationStore store = new EvaluationStore(pool);
     EvaluationQueries queries = new EvaluationQueries(clickhouse);
-    PopulationCache population = new PopulationCache(clickhouse, queries, store, config.profileContacts(),
+    this.population = new PopulationCache(clickhouse, queries, store, config.profileContacts(),
         config.profileRefreshMinutes() * 60_000L);
     this.batches = new BatchEvaluator(vertx, clickhouse, store, queries, population, rewards, config);
+  }
+
+  /**
+   * The population model the engine measures sends against (cached, refitted in the background), so
+   * that views of a contact's baseline show the same profile and priors.
+   */
+  public Future<PopulationModel> population() {
+    return population.current();
   }
 
   Config.Evaluation config() {

@@ -36,6 +36,9 @@ public final class HttpApiVerticle extends VerticleBase {
     router.post("/v1/sends").handler(keys.require(Scope.INGEST)).handler(services.ingest::postSends);
 
     router.get("/v1/contacts/:contact_id").handler(keys.require(Scope.READ)).handler(services.contacts::get);
+    router.get("/v1/contacts/:contact_id/baseline").handler(keys.require(Scope.READ)).handler(services.contactViews::baseline);
+    router.get("/v1/contacts/:contact_id/shifts").handler(keys.require(Scope.READ)).handler(services.contactViews::shifts);
+    router.get("/v1/contacts/:contact_id/preferences").handler(keys.require(Scope.READ)).handler(services.contactViews::preferences);
     router.get("/v1/sends").handler(keys.require(Scope.READ)).handler(services.sends::list);
     router.get("/v1/sends/:send_id").handler(keys.require(Scope.READ)).handler(services.sends::get);
 

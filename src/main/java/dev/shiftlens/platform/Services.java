@@ -2,6 +2,7 @@ package dev.shiftlens.platform;
 
 import dev.shiftlens.contact.ContactApi;
 import dev.shiftlens.contact.ContactRepository;
+import dev.shiftlens.contactview.ContactViewApi;
 import dev.shiftlens.evaluation.Evaluations;
 import dev.shiftlens.eventtype.EventTypeApi;
 import dev.shiftlens.eventtype.EventTypeRepository;
@@ -35,6 +36,7 @@ public final class Services {
   /** The configured event types; the evaluation reads a snapshot of them once per batch. */
   final EventTypeRepository eventTypes;
   final EventTypeApi eventTypeApi;
+  final ContactViewApi contactViews;
 
   Services(Vertx vertx, Config config) {
     this.config = config;
@@ -63,6 +65,7 @@ public final class Services {
           var type = types.of(name);
           return type.inTotal() ? type.reward() : 0.0;
         }));
+    this.contactViews = new ContactViewApi(pool, clickhouse, evaluations, sends, config.evaluation().baselineDays());
   }
 
   /** Stores the events still queued, then closes the store clients. */

@@ -2,6 +2,9 @@ package dev.shiftlens.send;
 
 import dev.shiftlens.platform.ApiException;
 import dev.shiftlens.platform.Replies;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code GET /v1/sends/{send_id}} and {@code GET /v1/sends}. Runs on the request's event loop. */
@@ -15,6 +18,14 @@ public final class SendApi {
   public void get(RoutingContext ctx) {
     String id = ctx.pathParam("send_id");
     Replies.jsonOrNotFound(ctx, sends.get(id), "no send with send_id '" + id + "'");
+  }
+
+  /**
+   * One page of a contact's sends, newest first, as {@code GET /v1/sends?contact_id=} pages them;
+   * throws an {@link ApiException} naming a bad parameter.
+   */
+  public Future<JsonObject> contactPage(String contactId, MultiMap params) {
+    return sends.list(SendListQuery.forContact(contactId, params));
   }
 
   public void list(RoutingContext ctx) {

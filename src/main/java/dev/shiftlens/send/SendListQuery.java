@@ -46,6 +46,16 @@ record SendListQuery(
     return new SendListQuery(contactId, messageId, status, from, to, cursor == null ? null : SendCursor.decode(cursor), limit(params));
   }
 
+  /**
+   * The parameters of {@code GET /v1/contacts/{contact_id}/shifts}: those of {@code GET /v1/sends}, the
+   * contact given by the path (a {@code contact_id} parameter as well is a 400).
+   */
+  static SendListQuery forContact(String contactId, MultiMap params) {
+    if (params.contains("contact_id")) throw ApiException.badField("contact_id", "is given by the path, not as a parameter");
+    SendListQuery q = parse(params);
+    return new SendListQuery(contactId, q.messageId(), q.status(), q.from(), q.to(), q.after(), q.limit());
+  }
+
   private static String text(MultiMap params, String name) {
     List<String> values = params.getAll(name);
     if (values.isEmpty()) return null;

@@ -1,0 +1,149 @@
+package dev.shiftlens.contactview;
+
+import dev.shiftlens.baseline.Baseline;
+import dev.shiftlens.baseline.ContactHistory;
+import dev.shiftlens.baseline.PopulationModel;
+import dev.shiftlens.evaluation.Evaluations;
+import dev.shiftlens.ingest.Times;
+import dev.shiftlens.platform.ApiException;
+import dev.shiftlens.platform.ClickHouse;
+import dev.shiftlens.send.SendApi;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /v1/contacts/{contact_id}/baseline}, {@code .../shifts} and {@code .../preferences}.
+ * Handlers run on the request's event loop; ClickHouse is read on its worker pool. Per request the
+ * work is bounded by the one contact's data: its hourly counts (event_hourly is ordered by contact),
+ * its sends (indexed by contact); the population model and the population's lifts are cached.
+ */
+public final class ContactViewApi {
+  private static final long HOUR_MS = 3_600_000L;
+  /** A contact's preferences are read from its latest this many evaluated sends. */
+  private static final int PREFERENCE_SENDS = 1000;
+  private static final long POPULATION_LIFTS_REFRESH_MS = 10 * 60_000L;
+  private static final long EARLIEST = Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
+  private static final long LATEST = Instant.parse("9999-01-01T00:00:00Z").toEpochMilli();
+  /** An offset whose '+' was sent unescaped in the query string and so reads as a space. */
+  private static final Pattern SPACE_FOR_PLUS = Pattern.compile("(.{19,}) (\\d{2}(:?\\d{2})?)$");
+
+  private final ContactViewStore store;
+  private final ContactViewQueries queries;
+  private final ClickHouse clickhouse;
+  private final Evaluations evaluations;
+  private final SendApi sends;
+  private final PopulationLifts lifts;
+  private final int baselineDays;
+  private final Supplier<RandomGenerator> random;
+
+  /** @param baselineDays the engine's baseline length ({@code SHIFTLENS_BASELINE_DAYS}) */
+  public ContactViewApi(Pool pool, ClickHouse clickhouse, Evaluations evaluations, SendApi sends, int baselineDays) {
+    this(pool, clickhouse, evaluations, sends, baselineDays, ThreadLocalRandom::current);
+  }
+
+  ContactViewApi(Pool pool, ClickHouse clickhouse, Evaluations evaluations, SendApi sends, int baselineDays,
+      Supplier<RandomGenerator> random) {
+    this.store = new ContactViewStore(pool);
+    this.queries = new ContactViewQueries(clickhouse);
+    this.clickhouse = clickhouse;
+    this.evaluations = evaluations;
+    this.sends = sends;
+    this.baselineDays = baselineDays;
+    this.random = random;
+    this.lifts = new PopulationLifts(queries::populationLifts, clickhouse::onWorker, POPULATION_LIFTS_REFRESH_MS);
+  }
+
+  /** {@code ?as_of=} (default now): the moment whose baseline is shown. Unknown contact (no row, no event): 404. */
+  public void baseline(RoutingContext ctx) {
+    String id = ctx.pathParam("contact_id");
+    long asOf;
+    try {
+      asOf = asOf(ctx.request().getParam("as_of"));
+    } catch (ApiException e) {
+      ctx.fail(e);
+      return;
+    }
+    long to = Math.floorDiv(asOf, HOUR_MS) * HOUR_MS;
+    long from = to - baselineDays * 24L * HOUR_MS;
+    Future<ContactViewStore.Contact> contact = store.contact(id);
+    Future<List<Baseline.Span>> windows = store.deliveredWindows(id, from, asOf);
+    Future<ContactViewQueries.BaselineReads> reads = clickhouse.onWorker(() -> queries.baseline(id, from, to, asOf));
+    Future<PopulationModel> model = evaluations.population();
+    Future.all(contact, windows, reads, model).onComplete(all -> {
+      if (unavailable(ctx, all)) return;
+      ContactViewStore.Contact row = contact.result();
+      if (row == null && reads.result().firstSeenMillis() < 0) {
+        ctx.fail(ApiException.notFound("no contact with contact_id '" + id + "'"));
+        return;
+      }
+      ContactHistory history = reads.result().history().build(row == null ? null : row.timezone());
+      ctx.json(BaselineView.of(id, history, asOf, windows.result(), model.result(), baselineDays, reads.result().lastSeen()));
+    });
+  }
+
+  /** The contact's sends, newest first, paged as {@code GET /v1/sends}; 404 when the contact has no row and no send. */
+  public void shifts(RoutingContext ctx) {
+    String id = ctx.pathParam("contact_id");
+    Future<JsonObject> page;
+    try {
+      page = sends.contactPage(id, ctx.queryParams());
+    } catch (ApiException e) {
+      ctx.fail(e);
+      return;
+    }
+    boolean first = ctx.request().getParam("cursor") == null;
+    page.compose(p -> first && p.getJsonArray("items").isEmpty()
+            ? store.known(id).map(known -> known ? p : null) : Future.succeededFuture(p))
+        .onComplete(result -> {
+          if (unavailable(ctx, result)) return;
+          if (result.result() == null) ctx.fail(ApiException.notFound("no contact with contact_id '" + id + "'"));
+          else ctx.json(result.result());
+        });
+  }
+
+  /** Posterior lifts per dimension and value with a Thompson-sampled recommendation; 404 when the contact has no row and no send. */
+  public void preferences(RoutingContext ctx) {
+    String id = ctx.pathParam("contact_id");
+    Future<ContactViewStore.Contact> contact = store.contact(id);
+    Future<List<ContactViewStore.EvaluatedSend>> evaluated = store.evaluatedSends(id, PREFERENCE_SENDS);
+    Future<PopulationLifts.Table> population = lifts.current();
+    Future.all(contact, evaluated, population)
+        .compose(all -> contact.result() == null && evaluated.result().isEmpty() ? store.known(id) : Future.succeededFuture(true))
+        .onComplete(known -> {
+          if (unavailable(ctx, known)) return;
+          if (!known.result()) {
+            ctx.fail(ApiException.notFound("no contact with contact_id '" + id + "'"));
+            return;
+          }
+          ctx.json(PreferenceView.of(id, contact.result(), evaluated.result(), population.result(), random.get()));
+        });
+  }
+
+  /** Fails the request with a 503 when a store read failed; true when it did. */
+  private static boolean unavailable(RoutingContext ctx, AsyncResult<?> result) {
+    if (result.succeeded()) return false;
+    ctx.fail(ApiException.unavailable("the store is unavailable: " + result.cause().getMessage(), 5));
+    return true;
+  }
+
+  static long asOf(String value) {
+    if (value == null || value.isEmpty()) return System.currentTimeMillis();
+    long millis;
+    try {
+      millis = Times.fromText(SPACE_FOR_PLUS.matcher(value.strip()).replaceFirst("$1+$2"));
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw ApiException.badField("as_of", "must be an RFC 3339 time or epoch seconds: " + e.getMessage());
+    }
+    if (millis < EARLIEST || millis >= LATEST) throw ApiException.badField("as_of", "must be a time from the year 2000 on");
+    return millis;
+  }
+}

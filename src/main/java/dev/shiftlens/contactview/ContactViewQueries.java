@@ -1,0 +1,82 @@
+package dev.shiftlens.contactview;
+
+import dev.shiftlens.baseline.ContactHistory;
+import dev.shiftlens.platform.ClickHouse;
+import dev.shiftlens.platform.SqlFiles;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What the views read from ClickHouse. Blocking JDBC: call on the ClickHouse workers. */
+final class ContactViewQueries {
+  private static final String BASELINE = SqlFiles.clickhouse("contactview_baseline");
+  private static final String POPULATION_LIFTS = SqlFiles.clickhouse("contactview_population_lifts");
+
+  /**
+   * One contact's hourly counts over a span and what else its baseline view shows.
+   *
+   * @param history hourly counts over the span; its first hour seen is over all time
+   * @param firstSeenMillis start of the first hour with any event of the contact, or -1 when it has none
+   * @param lastSeen per event name, its latest event before as_of within the span (epoch ms)
+   */
+  record BaselineReads(ContactHistory.Builder history, long firstSeenMillis, Map<String, Long> lastSeen) {}
+
+  /** All-events counts of the population's evaluated, delivered sends of one channel, local slot and labels. */
+  record LiftRow(String channel, int weekday, int block, String labels, long sends, double observed, double expected) {}
+
+  private final ClickHouse clickhouse;
+
+  ContactViewQueries(ClickHouse clickhouse) {
+    this.clickhouse = clickhouse;
+  }
+
+  /** Hourly counts over {@code [fromMillis, toMillis)} (whole hours) and latest events in {@code [fromMillis, asOfMillis)}. */
+  BaselineReads baseline(String contactId, long fromMillis, long toMillis, long asOfMillis) throws SQLException {
+    ContactHistory.Builder history = ContactHistory.builder(contactId);
+    long[] first = {-1};
+    Map<String, Long> lastSeen = new HashMap<>();
+    long from = Math.floorDiv(fromMillis, 1000);
+    clickhouse.queryBlocking(BASELINE, rs -> {
+      switch (rs.getString(1)) {
+        case "h" -> addSeries(history, rs);
+        case "f" -> {
+          long hour = rs.getLong(5);
+          if (hour > 0) first[0] = hour * 1000L;
+        }
+        default -> lastSeen.put(rs.getString(2), rs.getLong(5));
+      }
+    }, contactId, from, Math.floorDiv(toMillis, 1000), contactId, contactId, from, Math.floorDiv(asOfMillis, 1000), asOfMillis);
+    if (first[0] >= 0) history.firstSeen(first[0]);
+    return new BaselineReads(history, first[0], lastSeen);
+  }
+
+  List<LiftRow> populationLifts() throws SQLException {
+    List<LiftRow> rows = new ArrayList<>();
+    clickhouse.queryBlocking(POPULATION_LIFTS, rs -> rows.add(new LiftRow(rs.getString(1), rs.getInt(2), rs.getInt(3),
+        rs.getString(4), rs.getLong(5), rs.getDouble(6), rs.getDouble(7))));
+    return rows;
+  }
+
+  /** A row of kind 'h': one event name's hours and counts as comma-separated lists, as evaluation_hourly returns them. */
+  private static void addSeries(ContactHistory.Builder b, ResultSet rs) throws SQLException {
+    String name = rs.getString(2);
+    String hours = rs.getString(3), counts = rs.getString(4);
+    int h = 0, c = 0;
+    while (h < hours.length()) {
+      int hEnd = end(hours, h), cEnd = end(counts, c);
+      b.add(name, Long.parseLong(hours, h, hEnd, 10) * 1000L, Integer.parseInt(counts, c, cEnd, 10));
+      h = hEnd + 1;
+      c = cEnd + 1;
+    }
+    String zone = rs.getString(6);
+    if (zone != null && !zone.isEmpty()) b.zone(zone, rs.getLong(5) * 1000L);
+  }
+
+  private static int end(String list, int from) {
+    int comma = list.indexOf(',', from);
+    return comma < 0 ? list.length() : comma;
+  }
+}
