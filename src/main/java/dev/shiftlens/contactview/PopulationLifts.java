@@ -1,5 +1,6 @@
 package dev.shiftlens.contactview;
 
+import dev.shiftlens.stats.GammaLiftBandit;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -9,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -31,9 +34,24 @@ final class PopulationLifts {
     }
   }
 
-  /** Per dimension ({@code channel}, {@code send_slot}, {@code label:<key>}), per value, its tally. */
-  record Table(Map<String, Map<String, Tally>> dimensions) {
+  /**
+   * Per dimension ({@code channel}, {@code send_slot}, {@code label:<key>}), per value, its tally; and
+   * the draws of the lifts of values nobody's own data has moved yet (the prior alone), drawn once per
+   * value and table and shared by every contact that has not been sent the value, so that a request
+   * does not draw a thousand times for each of them.
+   */
+  record Table(Map<String, Map<String, Tally>> dimensions, Map<String, double[]> priorDraws) {
     static final Table EMPTY = new Table(Map.of());
+
+    Table(Map<String, Map<String, Tally>> dimensions) {
+      this(dimensions, new ConcurrentHashMap<>());
+    }
+
+    /** {@code n} draws of the prior lift {@code Gamma(strength x centre, strength)} of one value, the same on every call. */
+    double[] priorDraws(String dimension, String value, double centre, double strength, int n) {
+      return priorDraws.computeIfAbsent(dimension + '\u0000' + value, key -> GammaLiftBandit.draws(
+          GammaLiftBandit.posterior(0, 0, centre, strength), n, new SplittableRandom(key.hashCode())));
+    }
 
     Map<String, Tally> of(String dimension) {
       return dimensions.getOrDefault(dimension, Map.of());

@@ -31,7 +31,8 @@ import java.util.random.RandomGenerator;
  * of the value over all contacts' evaluated, delivered sends, itself shrunk toward 1 by 20 expected events
  * so that a value sent a few times does not set a strong centre. Posterior
  * {@code Gamma(s L_v + O, s + E)}; {@code lift} is its mean, {@code prob_best} the share of 1000 joint draws
- * (seeded by the contact id, so the figure is stable between calls) in which the value's lift is the
+ * (seeded by the contact id, so the figure is stable between calls; the values the contact has not been
+ * sent draw from their prior, with draws made once per population table and shared) in which the value's lift is the
  * largest of its dimension; {@code recommendation} takes one fresh draw per value and the largest wins
  * (Thompson sampling): values that are probably best are chosen most, uncertain ones still explored.
  *
@@ -96,14 +97,16 @@ final class PreferenceView {
       names.sort(null);
       List<GammaLiftBandit.Posterior> posteriors = new ArrayList<>(names.size());
       double[] centres = new double[names.size()];
+      double[][] given = new double[names.size()][];
       for (int i = 0; i < names.size(); i++) {
         PopulationLifts.Tally pop = population.of(dimension).get(names.get(i));
         centres[i] = pop == null ? 1
             : (POPULATION_SHRINKAGE + Math.max(0, pop.observed())) / (POPULATION_SHRINKAGE + Math.max(0, pop.expected()));
         PopulationLifts.Tally own = values.get(names.get(i));
         posteriors.add(GammaLiftBandit.posterior(own.observed(), own.expected(), centres[i], PRIOR_STRENGTH));
+        if (own.sends() == 0) given[i] = population.priorDraws(dimension, names.get(i), centres[i], PRIOR_STRENGTH, PROB_BEST_DRAWS);
       }
-      double[] best = GammaLiftBandit.probBest(posteriors, PROB_BEST_DRAWS, stable);
+      double[] best = GammaLiftBandit.probBest(posteriors, given, PROB_BEST_DRAWS, stable);
       List<JsonObject> rows = new ArrayList<>(names.size());
       for (int i = 0; i < names.size(); i++) {
         PopulationLifts.Tally own = values.get(names.get(i));

@@ -62,6 +62,16 @@ public final class GammaLiftBandit {
    * Sums to 1; a single option gets 1.
    */
   public static double[] probBest(List<Posterior> options, int draws, RandomGenerator random) {
+    return probBest(options, new double[options.size()][], draws, random);
+  }
+
+  /**
+   * As {@link #probBest(List, int, RandomGenerator)}, with the draws of some options given:
+   * {@code given[i]}, when not null, holds at least {@code draws} draws of option i's lift (drawn once
+   * and shared by many calls, e.g. those of a prior nobody's data has moved); the others are drawn here.
+   * Options must be independent, so no two may share an array.
+   */
+  public static double[] probBest(List<Posterior> options, double[][] given, int draws, RandomGenerator random) {
     int n = options.size();
     double[] best = new double[n];
     if (n == 0) return best;
@@ -70,8 +80,22 @@ public final class GammaLiftBandit {
       return best;
     }
     if (draws <= 0) throw new IllegalArgumentException("draws must be positive, got " + draws);
+    for (double[] g : given) {
+      if (g != null && g.length < draws) throw new IllegalArgumentException("given draws are fewer than " + draws);
+    }
     int[] wins = new int[n];
-    for (int d = 0; d < draws; d++) wins[argmaxDraw(options, random)]++;
+    for (int d = 0; d < draws; d++) {
+      int arg = 0;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        double x = given[i] != null ? given[i][d] : draw(options.get(i), random);
+        if (x > max) {
+          max = x;
+          arg = i;
+        }
+      }
+      wins[arg]++;
+    }
     for (int i = 0; i < n; i++) best[i] = (double) wins[i] / draws;
     return best;
   }
@@ -79,6 +103,17 @@ public final class GammaLiftBandit {
   /** Thompson sampling: the index of the option whose single posterior draw is the largest; -1 when there is none. */
   public static int thompson(List<Posterior> options, RandomGenerator random) {
     return options.isEmpty() ? -1 : argmaxDraw(options, random);
+  }
+
+  /** {@code draws} independent draws of the lift. */
+  public static double[] draws(Posterior posterior, int draws, RandomGenerator random) {
+    double[] out = new double[draws];
+    for (int d = 0; d < draws; d++) out[d] = draw(posterior, random);
+    return out;
+  }
+
+  private static double draw(Posterior p, RandomGenerator random) {
+    return gamma(p.shape(), random) / p.rate();
   }
 
   private static int argmaxDraw(List<Posterior> options, RandomGenerator random) {

@@ -53,6 +53,15 @@ class GammaLiftBanditTest {
   }
 
   @Test
+  void drawsGivenOnceCountAsTheOptionsOwnDraws() {
+    List<GammaLiftBandit.Posterior> options = List.of(new GammaLiftBandit.Posterior(3, 1), new GammaLiftBandit.Posterior(2, 1));
+    double[][] given = {null, GammaLiftBandit.draws(options.get(1), 200_000, new SplittableRandom(21))};
+    double[] best = GammaLiftBandit.probBest(options, given, 200_000, new SplittableRandom(11));
+    assertEquals(0.6875, best[0], 0.005);
+    assertThrows(IllegalArgumentException.class, () -> GammaLiftBandit.probBest(options, given, 200_001, new SplittableRandom(1)));
+  }
+
+  @Test
   void aClearlyBetterOptionIsAlmostSurelyBestAndASingleOptionIsBestForCertain() {
     var good = GammaLiftBandit.posterior(60, 30, 1, 5);
     var poor = GammaLiftBandit.posterior(10, 30, 1, 5);
