@@ -1,6 +1,5 @@
 package dev.shiftlens.contactview;
 
-import dev.shiftlens.baseline.Baseline;
 import dev.shiftlens.baseline.ContactHistory;
 import dev.shiftlens.baseline.PopulationModel;
 import dev.shiftlens.evaluation.Evaluations;
@@ -14,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -74,19 +72,18 @@ public final class ContactViewApi {
     }
     long to = Math.floorDiv(asOf, HOUR_MS) * HOUR_MS;
     long from = to - baselineDays * 24L * HOUR_MS;
-    Future<ContactViewStore.Contact> contact = store.contact(id);
-    Future<List<Baseline.Span>> windows = store.deliveredWindows(id, from, asOf);
+    Future<ContactViewStore.BaselineRows> rows = store.baseline(id, from, asOf);
     Future<ContactViewQueries.BaselineReads> reads = clickhouse.onWorker(() -> queries.baseline(id, from, to, asOf));
     Future<PopulationModel> model = evaluations.population();
-    Future.all(contact, windows, reads, model).onComplete(all -> {
+    Future.all(rows, reads, model).onComplete(all -> {
       if (unavailable(ctx, all)) return;
-      ContactViewStore.Contact row = contact.result();
+      ContactViewStore.Contact row = rows.result().contact();
       if (row == null && reads.result().firstSeenMillis() < 0) {
         ctx.fail(ApiException.notFound("no contact with contact_id '" + id + "'"));
         return;
       }
       ContactHistory history = reads.result().history().build(row == null ? null : row.timezone());
-      ctx.json(BaselineView.of(id, history, asOf, windows.result(), model.result(), baselineDays, reads.result().lastSeen()));
+      ctx.json(BaselineView.of(id, history, asOf, rows.result().windows(), model.result(), baselineDays, reads.result().lastSeen()));
     });
   }
 
@@ -113,18 +110,17 @@ public final class ContactViewApi {
   /** Posterior lifts per dimension and value with a Thompson-sampled recommendation; 404 when the contact has no row and no send. */
   public void preferences(RoutingContext ctx) {
     String id = ctx.pathParam("contact_id");
-    Future<ContactViewStore.Contact> contact = store.contact(id);
-    Future<List<ContactViewStore.EvaluatedSend>> evaluated = store.evaluatedSends(id, PREFERENCE_SENDS);
+    Future<ContactViewStore.PreferenceRows> rows = store.preferences(id, PREFERENCE_SENDS);
     Future<PopulationLifts.Table> population = lifts.current();
-    Future.all(contact, evaluated, population)
-        .compose(all -> contact.result() == null && evaluated.result().isEmpty() ? store.known(id) : Future.succeededFuture(true))
+    Future.all(rows, population)
+        .compose(all -> rows.result().contact() == null && rows.result().sends().isEmpty() ? store.known(id) : Future.succeededFuture(true))
         .onComplete(known -> {
           if (unavailable(ctx, known)) return;
           if (!known.result()) {
             ctx.fail(ApiException.notFound("no contact with contact_id '" + id + "'"));
             return;
           }
-          ctx.json(PreferenceView.of(id, contact.result(), evaluated.result(), population.result(), random.get()));
+          ctx.json(PreferenceView.of(id, rows.result().contact(), rows.result().sends(), population.result(), random.get()));
         });
   }
 

@@ -15,9 +15,8 @@ import java.util.List;
 
 /** What the views read from PostgreSQL. Non-blocking. */
 final class ContactViewStore {
-  private static final String CONTACT = SqlFiles.postgres("contactview_contact");
-  private static final String DELIVERED = SqlFiles.postgres("contactview_delivered_sends");
-  private static final String EVALUATED = SqlFiles.postgres("contactview_evaluated_sends");
+  private static final String BASELINE = SqlFiles.postgres("contactview_baseline");
+  private static final String PREFERENCES = SqlFiles.postgres("contactview_preferences");
   private static final String KNOWN = SqlFiles.postgres("contactview_known");
 
   /** A contact's own timezone (or null) and reach fields (null when absent). */
@@ -26,44 +25,52 @@ final class ContactViewStore {
   /** One evaluated, delivered send: its options and its all-events counts; {@code zone} may be null. */
   record EvaluatedSend(String channel, JsonObject labels, Instant sentAt, String zone, double observed, double expected) {}
 
+  /** @param contact null when the contact has no row */
+  record BaselineRows(Contact contact, List<Baseline.Span> windows) {}
+
+  /** @param contact null when the contact has no row */
+  record PreferenceRows(Contact contact, List<EvaluatedSend> sends) {}
+
   private final Pool pool;
 
   ContactViewStore(Pool pool) {
     this.pool = pool;
   }
 
-  /** The contact's row, or null when it has none. */
-  Future<Contact> contact(String contactId) {
-    return pool.preparedQuery(CONTACT).execute(Tuple.of(contactId)).map(rows -> {
-      if (rows.size() == 0) return null;
+  /**
+   * The contact's row and the windows of its delivered sends that end after {@code fromMillis} and went
+   * out before {@code toMillis}.
+   */
+  Future<BaselineRows> baseline(String contactId, long fromMillis, long toMillis) {
+    return pool.preparedQuery(BASELINE).execute(Tuple.of(contactId, time(fromMillis), time(toMillis))).map(rows -> {
       Row r = rows.iterator().next();
-      return new Contact(r.getString(0), r.getString(1), r.getString(2), r.getString(3));
-    });
-  }
-
-  /** The windows of the contact's delivered sends that end after {@code fromMillis} and went out before {@code toMillis}. */
-  Future<List<Baseline.Span>> deliveredWindows(String contactId, long fromMillis, long toMillis) {
-    return pool.preparedQuery(DELIVERED).execute(Tuple.of(contactId, time(fromMillis), time(toMillis))).map(rows -> {
-      List<Baseline.Span> out = new ArrayList<>(rows.size());
-      for (Row r : rows) {
-        out.add(new Baseline.Span(r.getOffsetDateTime(0).toInstant().toEpochMilli(), r.getOffsetDateTime(1).toInstant().toEpochMilli()));
+      OffsetDateTime[] sent = r.getArrayOfOffsetDateTimes("sent_at");
+      OffsetDateTime[] end = r.getArrayOfOffsetDateTimes("window_end");
+      List<Baseline.Span> windows = new ArrayList<>(sent.length);
+      for (int i = 0; i < sent.length; i++) {
+        windows.add(new Baseline.Span(sent[i].toInstant().toEpochMilli(), end[i].toInstant().toEpochMilli()));
       }
-      return out;
+      return new BaselineRows(r.getBoolean("has_row") ? new Contact(r.getString("timezone"), null, null, null) : null, windows);
     });
   }
 
-  /** The contact's latest {@code limit} evaluated, delivered sends with an all-events effect. */
-  Future<List<EvaluatedSend>> evaluatedSends(String contactId, int limit) {
-    return pool.preparedQuery(EVALUATED).execute(Tuple.of(contactId, limit)).map(rows -> {
+  /** The contact's row and its latest {@code limit} evaluated, delivered sends with an all-events effect. */
+  Future<PreferenceRows> preferences(String contactId, int limit) {
+    return pool.preparedQuery(PREFERENCES).execute(Tuple.of(contactId, limit)).map(rows -> {
+      Contact contact = null;
       List<EvaluatedSend> out = new ArrayList<>(rows.size());
       for (Row r : rows) {
+        if (contact == null && r.getBoolean("has_row")) {
+          contact = new Contact(r.getString("timezone"), r.getString("push_token"), r.getString("phone_number"),
+              r.getString("email_address"));
+        }
         Double observed = r.getDouble("observed"), expected = r.getDouble("expected");
         if (observed == null || expected == null || !Double.isFinite(observed) || !(expected >= 0)) continue;
         Object labels = r.getValue("labels");
         out.add(new EvaluatedSend(r.getString("channel"), labels instanceof JsonObject j ? j : new JsonObject(),
-            r.getOffsetDateTime("sent_at").toInstant(), r.getString("timezone"), observed, expected));
+            r.getOffsetDateTime("sent_at").toInstant(), r.getString("zone"), observed, expected));
       }
-      return out;
+      return new PreferenceRows(contact, out);
     });
   }
 
