@@ -1,11 +1,10 @@
 -- One contact's reads for its baseline view, in one round trip, a kind of row each. Parameters: contact_id,
--- from and to (epoch seconds) of the hourly span; contact_id; contact_id, from and as_of (epoch seconds) and
--- as_of (epoch ms) of the raw events.
+-- from and to (epoch seconds) of the hourly span; contact_id.
 --   'h': per event name, its hours (epoch seconds) and counts over [from, to) as comma-separated lists, and the
 --        latest hour with an event timezone and that zone: shaped like evaluation_hourly;
---   'f': the first hour with any event of the contact (0 when it has none);
---   'l': per event name, its latest event (epoch ms) from `from` to just before as_of.
--- Every read goes through the primary keys, which start with contact_id.
+--   'f': the first hour with any event of the contact (0 when it has none).
+-- Both read event_hourly through its primary key, which starts with contact_id; raw events are not read
+-- (their granules are eight times larger, and a contact's events in four weeks span several of them).
 SELECT 'h' AS kind, event_name,
        arrayStringConcat(groupArray(toString(h)), ',') AS hours,
        arrayStringConcat(groupArray(toString(n)), ',') AS counts,
@@ -21,8 +20,3 @@ UNION ALL
 SELECT 'f' AS kind, '' AS event_name, '' AS hours, '' AS counts, toUInt64(min(toUInt32(hour))) AS at, '' AS zone
 FROM event_hourly
 WHERE contact_id = ?
-UNION ALL
-SELECT 'l' AS kind, event_name, '' AS hours, '' AS counts, max(toUInt64(ts) * 1000 + ts_ms) AS at, '' AS zone
-FROM events
-WHERE contact_id = ? AND ts >= toDateTime(?) AND ts <= toDateTime(?) AND toUInt64(ts) * 1000 + ts_ms < ?
-GROUP BY event_name

@@ -54,7 +54,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ContactViewsBenchmark {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-  private static final List<String> VIEWS = List.of("baseline", "shifts", "preferences");
+  private static final List<String> ALL_VIEWS = List.of("baseline", "shifts", "preferences");
   private static final String PENDING = "SELECT count(*) FROM sends WHERE status = 'pending'";
 
   private String jar = "target/shiftlens.jar";
@@ -78,6 +78,7 @@ public final class ContactViewsBenchmark {
   private String database = "shiftlens_viewbench_" + Instant.now().getEpochSecond();
   private Path log = Path.of("target/viewbench-server.log");
 
+  private List<String> views = ALL_VIEWS;
   private final BenchReport report = new BenchReport("contact views benchmark", 34);
   private volatile ServerProcess server;
 
@@ -90,7 +91,7 @@ public final class ContactViewsBenchmark {
     } catch (IllegalArgumentException e) {
       System.err.println("contact views benchmark: " + e.getMessage());
       System.err.println("usage: ContactViewsBenchmark [--database NAME | --contacts N --days N --seed N --keep]"
-          + " [--rate N] [--seconds N] [--warmup-seconds N] [--connections N] [--p99-ms X] [--timeout-minutes N]"
+          + " [--views baseline,shifts,preferences] [--rate N] [--seconds N] [--warmup-seconds N] [--connections N] [--p99-ms X] [--timeout-minutes N]"
           + " [--port N] [--key KEY] [--jar PATH] [--server-heap SIZE] [--server-java-opts 'OPTS']"
           + " [--clickhouse-url URL] [--pg-server URI] [--log FILE]");
       System.exit(2);
@@ -109,6 +110,10 @@ public final class ContactViewsBenchmark {
       String value = args[++i];
       switch (option) {
         case "--database" -> existing = value;
+        case "--views" -> {
+          views = List.of(value.split(","));
+          if (views.isEmpty() || !ALL_VIEWS.containsAll(views)) throw new IllegalArgumentException("--views takes some of " + ALL_VIEWS);
+        }
         case "--contacts" -> contacts = BenchReport.positive(option, value);
         case "--days" -> days = BenchReport.positive(option, value);
         case "--seed" -> seed = Long.parseLong(value);
@@ -232,11 +237,16 @@ public final class ContactViewsBenchmark {
       report.row("rate asked (requests/s)", Integer.toString(rate));
       report.row("rate achieved (requests/s)", String.format(Locale.ROOT, "%.1f   (sent %d in %.1f s; lag of the sender max %.1f ms)",
           run.sent / run.sendSeconds, run.sent, run.sendSeconds, run.maxLagMicros / 1000.0));
-      if (cpu0 >= 0) report.row("server CPU (cores)", String.format(Locale.ROOT, "%.2f", cpu / run.sendSeconds));
-      long[] all = new long[run.total()];
+      if (cpu0 >= 0) {
+        report.row("server CPU (cores)", String.format(Locale.ROOT, "%.2f   (%.2f ms a request)", cpu / run.sendSeconds, cpu * 1000 / run.sent));
+      }
+      // One snapshot: answers that come in late must not change the figures while they are printed.
+      Map<String, long[]> measured = new HashMap<>();
+      run.latencies.forEach((view, samples) -> measured.put(view, samples.values()));
+      long[] all = new long[measured.values().stream().mapToInt(v -> v.length).sum()];
       int at = 0;
-      for (String view : VIEWS) {
-        long[] v = run.latencies.get(view).values();
+      for (String view : views) {
+        long[] v = measured.get(view);
         System.arraycopy(v, 0, all, at, v.length);
         at += v.length;
         line(view, v);
@@ -276,11 +286,7 @@ public final class ContactViewsBenchmark {
   }
 
   private record Run(Map<String, Samples> latencies, long sent, double sendSeconds, long maxLagMicros, AtomicInteger errors,
-      AtomicReference<String> firstError) {
-    int total() {
-      return latencies.values().stream().mapToInt(s -> s.values().length).sum();
-    }
-  }
+      AtomicReference<String> firstError) {}
 
   /**
    * Sends {@code rate x seconds} requests, request i due at {@code start + i / rate}; the sender sleeps
@@ -289,7 +295,7 @@ public final class ContactViewsBenchmark {
    */
   private Run load(HttpClient http, List<String> ids, int duration, SplittableRandom random) throws InterruptedException {
     Map<String, Samples> latencies = new HashMap<>();
-    VIEWS.forEach(v -> latencies.put(v, new Samples()));
+    views.forEach(v -> latencies.put(v, new Samples()));
     AtomicInteger errors = new AtomicInteger();
     AtomicReference<String> firstError = new AtomicReference<>();
     long n = (long) rate * duration;
@@ -302,7 +308,7 @@ public final class ContactViewsBenchmark {
       long wait = due - System.nanoTime();
       if (wait > 0) LockSupport.parkNanos(wait);
       maxLag = Math.max(maxLag, System.nanoTime() - due);
-      String view = VIEWS.get(random.nextInt(VIEWS.size()));
+      String view = views.get(random.nextInt(views.size()));
       String uri = "/v1/contacts/" + URLEncoder.encode(ids.get(random.nextInt(ids.size())), StandardCharsets.UTF_8) + "/" + view;
       http.request(new RequestOptions().setMethod(HttpMethod.GET).setURI(uri).putHeader("Authorization", "Bearer " + key))
           .compose(req -> req.send().compose(resp -> resp.body().map(body -> {

@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -31,7 +30,8 @@ import java.util.TreeSet;
  *       profile summed over the baseline's hours: what sends' expected counts come from;
  *   <li>{@code hour_of_week}: 168 expected counts, Monday 00:00 local first: that rate times the profile's
  *       weight of the hour, so that the expected count of a send's window is the sum over its hours;
- *   <li>{@code last_seen}: the time of its latest event before {@code as_of}.
+ *   <li>{@code last_seen}: the start of the (UTC) hour of its latest event in an hour that starts before
+ *       {@code as_of}: hourly counts are what the store keeps per contact, raw events are not read.
  * </ul>
  */
 final class BaselineView {
@@ -40,20 +40,20 @@ final class BaselineView {
   private BaselineView() {}
 
   /**
-   * @param history the contact's hourly counts over at least the {@code days} before the hour of as_of
+   * @param history the contact's hourly counts over the hours that start from {@code days} before the
+   *     hour of as_of up to as_of
    * @param leftOut windows of the contact's delivered sends that went out before as_of
-   * @param lastSeen per event name, its latest event before as_of (epoch ms)
    */
   static JsonObject of(String contactId, ContactHistory history, long asOfMillis, List<Baseline.Span> leftOut,
-      PopulationModel model, int days, Map<String, Long> lastSeen) {
+      PopulationModel model, int days) {
     HourOfWeekProfile profile = model.profile();
     long to = Math.floorDiv(asOfMillis, HOUR_MS) * HOUR_MS;
     long from = to - days * 24L * HOUR_MS;
     Baseline baseline = Baseline.of(history, asOfMillis, leftOut, profile, days);
 
-    TreeSet<String> names = new TreeSet<>(lastSeen.keySet());
+    TreeSet<String> names = new TreeSet<>();
     history.series().forEach((name, series) -> {
-      if (series.count(from, to) > 0) names.add(name);
+      if (series.count(from, asOfMillis) > 0) names.add(name);
     });
     JsonArray events = new JsonArray();
     for (String name : names) {
@@ -67,7 +67,7 @@ final class BaselineView {
         byHour = new JsonArray();
         for (int h = 0; h < HourOfWeekProfile.HOURS; h++) byHour.add(round(perHour * profile.weight(h)));
       }
-      Long last = lastSeen.get(name);
+      Long last = latestHour(series, from, asOfMillis);
       events.add(new JsonObject()
           .put("event_name", name)
           .put("count_28d", series == null ? 0 : series.count(from, to))
@@ -89,6 +89,18 @@ final class BaselineView {
             .put("windows_left_out", leftOut.stream()
                 .filter(w -> w.fromMillis() < baseline.toMillis() && w.toMillis() > baseline.fromMillis()).count()))
         .put("events", events);
+  }
+
+  /** Start of the latest hour with an event that starts in {@code [fromMillis, toMillis)}, or null. */
+  private static Long latestHour(ContactHistory.Series series, long fromMillis, long toMillis) {
+    if (series == null) return null;
+    long[] hours = series.hours();
+    for (int i = hours.length - 1; i >= 0; i--) {
+      long at = hours[i] * HOUR_MS;
+      if (at < toMillis && at >= fromMillis && series.counts()[i] > 0) return at;
+      if (at < fromMillis) break;
+    }
+    return null;
   }
 
   private static double round(double x) {

@@ -73,7 +73,7 @@ public final class ContactViewApi {
     long to = Math.floorDiv(asOf, HOUR_MS) * HOUR_MS;
     long from = to - baselineDays * 24L * HOUR_MS;
     Future<ContactViewStore.BaselineRows> rows = store.baseline(id, from, asOf);
-    Future<ContactViewQueries.BaselineReads> reads = clickhouse.onWorker(() -> queries.baseline(id, from, to, asOf));
+    Future<ContactViewQueries.BaselineReads> reads = clickhouse.onWorker(() -> queries.baseline(id, from, asOf));
     Future<PopulationModel> model = evaluations.population();
     Future.all(rows, reads, model).onComplete(all -> {
       if (unavailable(ctx, all)) return;
@@ -83,7 +83,7 @@ public final class ContactViewApi {
         return;
       }
       ContactHistory history = reads.result().history().build(row == null ? null : row.timezone());
-      ctx.json(BaselineView.of(id, history, asOf, rows.result().windows(), model.result(), baselineDays, reads.result().lastSeen()));
+      ctx.json(BaselineView.of(id, history, asOf, rows.result().windows(), model.result(), baselineDays));
     });
   }
 

@@ -6,7 +6,6 @@ import dev.shiftlens.platform.SqlFiles;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,13 +15,12 @@ final class ContactViewQueries {
   private static final String POPULATION_LIFTS = SqlFiles.clickhouse("contactview_population_lifts");
 
   /**
-   * One contact's hourly counts over a span and what else its baseline view shows.
+   * One contact's hourly counts over a span.
    *
    * @param history hourly counts over the span; its first hour seen is over all time
    * @param firstSeenMillis start of the first hour with any event of the contact, or -1 when it has none
-   * @param lastSeen per event name, its latest event before as_of within the span (epoch ms)
    */
-  record BaselineReads(ContactHistory.Builder history, long firstSeenMillis, Map<String, Long> lastSeen) {}
+  record BaselineReads(ContactHistory.Builder history, long firstSeenMillis) {}
 
   /** All-events counts of the population's evaluated, delivered sends of one channel, local slot and labels. */
   record LiftRow(String channel, int weekday, int block, String labels, long sends, double observed, double expected) {}
@@ -33,24 +31,20 @@ final class ContactViewQueries {
     this.clickhouse = clickhouse;
   }
 
-  /** Hourly counts over {@code [fromMillis, toMillis)} (whole hours) and latest events in {@code [fromMillis, asOfMillis)}. */
-  BaselineReads baseline(String contactId, long fromMillis, long toMillis, long asOfMillis) throws SQLException {
+  /** Hourly counts over the hours that start in {@code [fromMillis, toMillis)}, and the contact's first hour. */
+  BaselineReads baseline(String contactId, long fromMillis, long toMillis) throws SQLException {
     ContactHistory.Builder history = ContactHistory.builder(contactId);
     long[] first = {-1};
-    Map<String, Long> lastSeen = new HashMap<>();
-    long from = Math.floorDiv(fromMillis, 1000);
     clickhouse.queryBlocking(BASELINE, rs -> {
-      switch (rs.getString(1)) {
-        case "h" -> addSeries(history, rs);
-        case "f" -> {
-          long hour = rs.getLong(5);
-          if (hour > 0) first[0] = hour * 1000L;
-        }
-        default -> lastSeen.put(rs.getString(2), rs.getLong(5));
+      if (rs.getString(1).equals("h")) {
+        addSeries(history, rs);
+      } else {
+        long hour = rs.getLong(5);
+        if (hour > 0) first[0] = hour * 1000L;
       }
-    }, contactId, from, Math.floorDiv(toMillis, 1000), contactId, contactId, from, Math.floorDiv(asOfMillis, 1000), asOfMillis);
+    }, contactId, Math.floorDiv(fromMillis, 1000), Math.floorDiv(toMillis + 999, 1000), contactId);
     if (first[0] >= 0) history.firstSeen(first[0]);
-    return new BaselineReads(history, first[0], lastSeen);
+    return new BaselineReads(history, first[0]);
   }
 
   List<LiftRow> populationLifts() throws SQLException {

@@ -130,8 +130,15 @@ class ContactViewsEndToEndTest {
     assertEquals(7 * open.getDouble("shrunk_rate_per_day"), week, 1e-6);
     // c9 gives the population a spread of rates: the shrunk rate is pulled toward it, below c1's own.
     assertTrue(open.getDouble("shrunk_rate_per_day") < open.getDouble("rate_per_day") * 1.0001, open.encode());
-    // The latest app_open before as_of is the second one of push1's window (at +600 s and +1200 s: strictly before).
-    assertEquals(T0.plus(4, ChronoUnit.HOURS).plusSeconds(600).toString(), open.getString("last_seen"));
+    // The latest app_open before as_of is in push1's window, in the hour that starts when push1 went out.
+    assertEquals(T0.plus(4, ChronoUnit.HOURS).toString(), open.getString("last_seen"));
+    // browse was last seen in the last hour of the periodic events, a day before T0.
+    JsonObject browse = null;
+    for (Object o : view.getJsonArray("events")) {
+      if (((JsonObject) o).getString("event_name").equals("browse")) browse = (JsonObject) o;
+    }
+    assertNotNull(browse, view.encode());
+    assertEquals(T0.minus(1, ChronoUnit.DAYS).toString(), browse.getString("last_seen"));
   }
 
   @Test
