@@ -231,15 +231,25 @@ public final class ContactViewsBenchmark {
         load(http, ids, warmupSeconds, new SplittableRandom(seed ^ 1));
       }
       report.log("measuring: %d s at %d requests/s over %d connections at most", seconds, rate, connections);
+      long clickhousePid = ProcessCpu.find("clickhouse-server");
       double cpu0 = ProcessCpu.seconds(server.pid());
+      double chCpu0 = ProcessCpu.seconds(clickhousePid);
       Run run = load(http, ids, seconds, new SplittableRandom(seed));
       double cpu = ProcessCpu.seconds(server.pid()) - cpu0;
+      double chCpu = ProcessCpu.seconds(clickhousePid) - chCpu0;
       report.row("rate asked (requests/s)", Integer.toString(rate));
       report.row("rate achieved (requests/s)", String.format(Locale.ROOT, "%.1f   (sent %d in %.1f s; lag of the sender max %.1f ms)",
           run.sent / run.sendSeconds, run.sent, run.sendSeconds, run.maxLagMicros / 1000.0));
       if (cpu0 >= 0) {
         report.row("server CPU (cores)", String.format(Locale.ROOT, "%.2f   (%.2f ms a request)", cpu / run.sendSeconds, cpu * 1000 / run.sent));
       }
+      if (chCpu0 >= 0) {
+        report.row("ClickHouse CPU (cores)", String.format(Locale.ROOT, "%.2f   (all its queries, ours and others')",
+            chCpu / run.sendSeconds));
+      }
+      report.row("machine load average", String.format(Locale.ROOT, "%.1f   (1 minute, at the end; %d cores)",
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+          Runtime.getRuntime().availableProcessors()));
       // One snapshot: answers that come in late must not change the figures while they are printed.
       Map<String, long[]> measured = new HashMap<>();
       run.latencies.forEach((view, samples) -> measured.put(view, samples.values()));
