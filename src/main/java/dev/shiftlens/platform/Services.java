@@ -27,6 +27,7 @@ public final class Services {
   final ClickHouse clickhouse;
   final EventBatchWriter events;
   final ApiKeys keys;
+  final ApiKeyApi keyApi;
   final IngestApi ingest;
   final ContactApi contacts;
   final SendApi sends;
@@ -45,7 +46,8 @@ public final class Services {
         .using(vertx)
         .build();
     this.events = new EventBatchWriter(vertx, clickhouse, config.ingest());
-    this.keys = new ApiKeys(config.apiKey());
+    this.keys = new ApiKeys(config.apiKey(), new ApiKeyStore(pool), config.auth());
+    this.keyApi = new ApiKeyApi(keys);
     ContactRepository contactRepository = new ContactRepository(pool);
     SendRepository sendRepository = new SendRepository(pool);
     this.ingest = new IngestApi(config, events, contactRepository, sendRepository);
