@@ -11,3 +11,6 @@ CREATE TABLE api_keys (
   last_used_at timestamptz,
   revoked_at   timestamptz
 );
+
+-- The live stream resumes a client from the (evaluated_at, send_id) of the last send it received.
+CREATE INDEX sends_by_evaluation ON sends (evaluated_at, send_id) WHERE status = 'evaluated';

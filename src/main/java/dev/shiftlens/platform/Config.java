@@ -131,7 +131,7 @@ public record Config(
   public record Auth(int keyCacheSeconds, int unknownKeyEntries, int maxLookups) {}
 
   /**
-   * The live stream: a comment every {@code heartbeatSeconds}; at most {@code maxStreams} open per server;
+   * The live stream: a comment every {@code heartbeatSeconds} (at most 60, well within the idle timeout); at most {@code maxStreams} open per server;
    * each client has {@code bufferBytes} of write queue, beyond which its events are dropped (and counted
    * to it), and it is disconnected when its queue stayed full for {@code stallSeconds}; a client that
    * resumes gets at most {@code replayLimit} missed sends.
@@ -186,7 +186,7 @@ public record Config(
             r.integer("SHIFTLENS_KEY_UNKNOWN_CACHE_ENTRIES", 10_000, 0, 10_000_000),
             r.integer("SHIFTLENS_KEY_MAX_LOOKUPS", 32, 1, 10_000)),
         new Stream(
-            r.integer("SHIFTLENS_STREAM_HEARTBEAT_SECONDS", 15, 1, 3600),
+            r.integer("SHIFTLENS_STREAM_HEARTBEAT_SECONDS", 15, 1, 60),
             r.integer("SHIFTLENS_STREAM_MAX", 1000, 1, 1_000_000),
             r.integer("SHIFTLENS_STREAM_BUFFER_BYTES", 256 * 1024, 4096, 64 << 20),
             r.integer("SHIFTLENS_STREAM_STALL_SECONDS", 60, 1, 3600),

@@ -46,6 +46,10 @@ public final class HttpApiVerticle extends VerticleBase {
     router.get("/v1/admin/keys").handler(keys.require(Scope.ADMIN)).handler(services.keyApi::list);
     router.delete("/v1/admin/keys/:id").handler(keys.require(Scope.ADMIN)).handler(services.keyApi::revoke);
 
+    router.get("/v1/admin/streams").handler(keys.require(Scope.ADMIN)).handler(services.stream::list);
+
+    router.get("/v1/stream/shifts").handler(keys.require(Scope.READ)).handler(services.stream::shifts);
+
     router.route().failureHandler(Problems::handle);
     router.route().last().handler(ctx -> ctx.fail(ApiException.notFound("no route " + ctx.request().method() + " " + ctx.request().path())));
 

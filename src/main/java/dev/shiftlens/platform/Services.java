@@ -10,6 +10,7 @@ import dev.shiftlens.ingest.IngestApi;
 import dev.shiftlens.send.SendApi;
 import dev.shiftlens.send.SendRepository;
 import dev.shiftlens.status.StatusApi;
+import dev.shiftlens.stream.StreamApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -36,6 +37,7 @@ public final class Services {
   /** The configured event types; the evaluation reads a snapshot of them once per batch. */
   final EventTypeRepository eventTypes;
   final EventTypeApi eventTypeApi;
+  final StreamApi stream;
 
   Services(Vertx vertx, Config config) {
     this.config = config;
@@ -55,6 +57,7 @@ public final class Services {
     this.sends = new SendApi(sendRepository);
     this.eventTypes = new EventTypeRepository(pool);
     this.eventTypeApi = new EventTypeApi(eventTypes);
+    this.stream = new StreamApi(pool, config.stream());
     // Event rows are stamped when handed to the writer; from then on they are stored, or given up on,
     // within the linger time, the retry budget and the timeout of the attempt that runs when it ends.
     long settle = Math.max(300, (config.ingest().storeRetryMillis() + 2L * config.clickhouse().timeoutMillis()) / 1000 + 60);
