@@ -134,9 +134,11 @@ public record Config(
    * The live stream: a comment every {@code heartbeatSeconds} (at most 60, well within the idle timeout); at most {@code maxStreams} open per server;
    * each client has {@code bufferBytes} of write queue, beyond which its events are dropped (and counted
    * to it), and it is disconnected when its queue stayed full for {@code stallSeconds}; a client that
-   * resumes gets at most {@code replayLimit} missed sends.
+   * resumes gets at most {@code replayLimit} missed sends. With {@code acrossServers}, streams hear of the
+   * sends that every server evaluates (through PostgreSQL notifications), else only of this server's.
    */
-  public record Stream(int heartbeatSeconds, int maxStreams, int bufferBytes, int stallSeconds, int replayLimit) {}
+  public record Stream(int heartbeatSeconds, int maxStreams, int bufferBytes, int stallSeconds, int replayLimit,
+      boolean acrossServers) {}
 
   public static Config fromEnvironment() {
     return from(System.getenv());
@@ -190,7 +192,8 @@ public record Config(
             r.integer("SHIFTLENS_STREAM_MAX", 1000, 1, 1_000_000),
             r.integer("SHIFTLENS_STREAM_BUFFER_BYTES", 256 * 1024, 4096, 64 << 20),
             r.integer("SHIFTLENS_STREAM_STALL_SECONDS", 60, 1, 3600),
-            r.integer("SHIFTLENS_STREAM_REPLAY_LIMIT", 1000, 0, 100_000)));
+            r.integer("SHIFTLENS_STREAM_REPLAY_LIMIT", 1000, 0, 100_000),
+            r.bool("SHIFTLENS_STREAM_ACROSS_SERVERS", true)));
   }
 
   private static Evaluation evaluation(Reader r) {

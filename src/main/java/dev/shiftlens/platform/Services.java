@@ -57,7 +57,7 @@ public final class Services {
     this.sends = new SendApi(sendRepository);
     this.eventTypes = new EventTypeRepository(pool);
     this.eventTypeApi = new EventTypeApi(eventTypes);
-    this.stream = new StreamApi(pool, config.stream());
+    this.stream = new StreamApi(vertx, pool, PgConnectOptions.fromUri(config.postgres().uri()), config.stream());
     // Event rows are stamped when handed to the writer; from then on they are stored, or given up on,
     // within the linger time, the retry budget and the timeout of the attempt that runs when it ends.
     long settle = Math.max(300, (config.ingest().storeRetryMillis() + 2L * config.clickhouse().timeoutMillis()) / 1000 + 60);
@@ -73,6 +73,7 @@ public final class Services {
   /** Stores the events still queued, then closes the store clients. */
   Future<Void> close() {
     return events.close()
+        .eventually(stream::close)
         .eventually(pool::close)
         .eventually(() -> {
           clickhouse.close();

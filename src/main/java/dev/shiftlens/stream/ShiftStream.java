@@ -1,6 +1,5 @@
 package dev.shiftlens.stream;
 
-import dev.shiftlens.evaluation.EvaluationVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -14,8 +13,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One client of the live stream. Its sends come from the event bus, where the evaluation publishes
- * each evaluated send; those that match its filter are written as server-sent events while its write
+ * One client of the live stream. Its sends come from the event bus (see {@link StreamApi} for the
+ * address); those that match its filter are written as server-sent events while its write
  * queue has room. When the queue is full (the client reads slower than sends come), sends are
  * dropped and counted, the client is told how many once the queue drains, and a client whose queue
  * stays full for the stall time is disconnected: memory per client stays within the queue's bound.
@@ -60,12 +59,12 @@ final class ShiftStream {
     this.holdLimit = holdLimit;
   }
 
-  /** Listens to the evaluation; with {@code resuming}, holds the live sends back until {@link #live} is called. */
-  void listen(boolean resuming) {
+  /** Listens to evaluated sends on {@code address}; with {@code resuming}, holds them back until {@link #live} is called. */
+  void listen(String address, boolean resuming) {
     if (resuming) held = new ArrayList<>();
     response.closeHandler(v -> close());
     response.endHandler(v -> close());
-    consumer = vertx.eventBus().consumer(EvaluationVerticle.EVALUATED_ADDRESS, message -> onEvaluated(message.body()));
+    consumer = vertx.eventBus().consumer(address, message -> onEvaluated(message.body()));
   }
 
   /** Starts the response, writes the sends missed (if resuming), then the ones held meanwhile, then heartbeats. */

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The live stream over HTTP while the engine evaluates a demo dataset: each client gets exactly the
- * sends with a verdict that match its filters, as {@code GET /v1/sends/{id}} shows them, and can
- * resume from an event id.
+ * sends with a verdict that match its filters, as {@code GET /v1/sends/{id}} shows them, whichever
+ * server it is connected to, and can resume from an event id.
  */
 class StreamEndToEndTest {
   private static final Map<String, String> EVALUATING = Map.of(
@@ -49,9 +49,12 @@ class StreamEndToEndTest {
     String message = mostCommon(data.sends().stream().map(DemoSend::messageId).toList());
     String event = mostCommon(iterate(data.events()).stream().map(e -> e.eventName()).toList());
     try (TestServer server = TestServer.start(EVALUATING)) {
+      // A second server that evaluates nothing: its clients hear of the first one's evaluations through PostgreSQL.
+      TestServer quiet = TestServer.startOn(server.database, Map.of("SHIFTLENS_STREAM_HEARTBEAT_SECONDS", "1"));
       String base = server.url("/v1/stream/shifts");
-      try (SseClient all = SseClient.open(base, TestServer.KEY, null);
-          SseClient ofMessage = SseClient.open(base + "?message_id=" + enc(message), TestServer.KEY, null);
+      String quietBase = quiet.url("/v1/stream/shifts");
+      try (SseClient all = SseClient.open(quietBase, TestServer.KEY, null);
+          SseClient ofMessage = SseClient.open(quietBase + "?message_id=" + enc(message), TestServer.KEY, null);
           SseClient ofEvent = SseClient.open(base + "?event_name=" + enc(event) + "&message_id=", TestServer.KEY, null)) {
         for (SseClient c : List.of(all, ofMessage, ofEvent)) {
           assertEquals(200, c.status);
@@ -114,6 +117,8 @@ class StreamEndToEndTest {
           assertEquals(after, shiftIds(resumed));
           assertTrue(resumed.named("truncated").isEmpty());
         }
+      } finally {
+        quiet.stop(); // the databases are the first server's to drop
       }
     }
   }
