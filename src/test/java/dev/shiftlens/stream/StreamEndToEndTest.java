@@ -149,6 +149,22 @@ class StreamEndToEndTest {
     }
   }
 
+  @Test
+  void aStoppingServerEndsItsStreamsInsteadOfWaitingForThem() throws Exception {
+    TestServer server = TestServer.start(Map.of("SHIFTLENS_STREAM_HEARTBEAT_SECONDS", "1"));
+    try (SseClient client = SseClient.open(server.url("/v1/stream/shifts"), TestServer.KEY, null)) {
+      assertEquals(200, client.status);
+      long start = System.nanoTime();
+      server.stop();
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(millis < 10_000, "stopping took " + millis + " ms");
+      await(client::ended);
+      assertTrue(client.ended());
+    } finally {
+      dev.shiftlens.support.TestStores.drop(server.database);
+    }
+  }
+
   private static boolean verdictIn(JsonObject send, String eventName) {
     if (!"evaluated".equals(send.getString("status"))) return false;
     for (Object o : send.getJsonArray("effects")) {
