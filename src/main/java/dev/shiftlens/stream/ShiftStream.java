@@ -110,15 +110,19 @@ final class ShiftStream {
   private void drop() {
     dropped++;
     untold++;
-    if (!queueFull) {
-      queueFull = true;
-      fullSince = System.nanoTime();
-      response.drainHandler(v -> {
-        queueFull = false;
-        fullSince = 0;
-        tellDropped();
-      });
-    }
+    markFull();
+  }
+
+  /** Notes when the queue was first seen full, and waits for it to drain. */
+  private void markFull() {
+    if (queueFull) return;
+    queueFull = true;
+    fullSince = System.nanoTime();
+    response.drainHandler(v -> {
+      queueFull = false;
+      fullSince = 0;
+      tellDropped();
+    });
   }
 
   /** {@code event: dropped} with the number of sends dropped since the client was last told. */
@@ -132,15 +136,16 @@ final class ShiftStream {
   private void beat() {
     if (closed) return;
     if (response.writeQueueFull()) {
-      if (fullSince == 0) {
-        queueFull = true;
-        fullSince = System.nanoTime();
+      if (!queueFull) {
+        markFull();
       } else if (System.nanoTime() - fullSince >= stallNanos) {
         close();
         disconnect.run();
       }
       return;
     }
+    queueFull = false;
+    fullSince = 0;
     tellDropped();
     write(Buffer.buffer(": heartbeat\n\n"));
   }

@@ -73,6 +73,10 @@ public final class StreamApi {
 
   private void open(RoutingContext ctx, long id, ShiftFilter filter, StreamCursor resume) {
     HttpServerResponse response = ctx.response();
+    if (response.closed()) { // the client left while the listener started
+      hub.closed(id);
+      return;
+    }
     ShiftStream stream = new ShiftStream(id, filter, ctx.vertx(), response, () -> ctx.request().connection().close(), hub,
         config.stallSeconds(), Math.max(config.replayLimit(), 1000));
     boolean resuming = resume != null && config.replayLimit() > 0;
