@@ -42,6 +42,8 @@ public final class HttpApiVerticle extends VerticleBase {
     router.get("/v1/event-types").handler(keys.require(Scope.READ)).handler(services.eventTypeApi::list);
     router.put("/v1/event-types/:event_name").handler(keys.require(Scope.ADMIN)).handler(services.eventTypeApi::put);
 
+    router.post("/v1/audiences/query").handler(keys.require(Scope.READ)).handler(services.audiences::query);
+
     router.route().failureHandler(Problems::handle);
     router.route().last().handler(ctx -> ctx.fail(ApiException.notFound("no route " + ctx.request().method() + " " + ctx.request().path())));
 

@@ -1,0 +1,1 @@
+doc @> jsonb_build_object(:key::text, :value::text::jsonb)

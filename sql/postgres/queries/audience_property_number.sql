@@ -1,0 +1,1 @@
+audience_number(doc -> :key::text) :op :value::text::numeric

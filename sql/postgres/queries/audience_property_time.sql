@@ -1,0 +1,1 @@
+audience_time(doc -> :key::text) :op :value::text::timestamptz
