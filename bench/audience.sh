@@ -6,7 +6,7 @@
 #
 # Starts ClickHouse and PostgreSQL when they are down, builds target/shiftlens.jar when it is missing
 # or older than the sources, then runs dev.shiftlens.bench.AudienceBenchmark, which loads contacts
-# through a server on port 18082 and events straight into ClickHouse (fresh databases
+# through a server on port 18093 and events straight into ClickHouse (fresh databases
 # shiftlens_audbench_<epoch second>, dropped at the end unless --keep is given), starts a fresh
 # server and times several audience queries, cold and warm. --database NAME reuses databases that
 # already hold the data (and keeps them). Exits non-zero when the query with one property filter and

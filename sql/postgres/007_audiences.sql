@@ -1,7 +1,8 @@
 -- Audience queries compare properties as numbers and as times. Properties are JSON scalars kept as
 -- ingested: a number may arrive as a JSON number or as a string of digits, a time as an ISO-8601 string
 -- with or without an offset (without one it is UTC). These read either, and give null for anything
--- else instead of failing the query on one odd value.
+-- else instead of failing the query on one odd value. audience_time catches the error of a date that does
+-- not exist, which takes a subtransaction: PostgreSQL allows none in a parallel query, hence PARALLEL UNSAFE.
 CREATE FUNCTION audience_number(v jsonb) RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE jsonb_typeof(v)
     WHEN 'number' THEN (v #>> '{}')::numeric
@@ -10,7 +11,7 @@ CREATE FUNCTION audience_number(v jsonb) RETURNS numeric LANGUAGE sql IMMUTABLE 
   END
 $$;
 
-CREATE FUNCTION audience_time(v jsonb) RETURNS timestamptz LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+CREATE FUNCTION audience_time(v jsonb) RETURNS timestamptz LANGUAGE plpgsql IMMUTABLE PARALLEL UNSAFE AS $$
 DECLARE
   t text;
 BEGIN

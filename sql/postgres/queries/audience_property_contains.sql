@@ -1,1 +1,1 @@
-jsonb_typeof(doc -> :key::text) = 'string' AND strpos(lower(doc ->> :key::text), lower(:value::text)) > 0
+jsonb_typeof(:target) = 'string' AND strpos(lower(:target #>> '{}'), lower(:value::text)) > 0

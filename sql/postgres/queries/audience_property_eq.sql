@@ -1,1 +1,1 @@
-doc @> jsonb_build_object(:key::text, :value::text::jsonb)
+properties @> jsonb_build_object(:key::text, :value::text::jsonb)

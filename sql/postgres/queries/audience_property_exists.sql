@@ -1,1 +1,1 @@
-doc ? :key::text
+:target IS NOT NULL

@@ -1,1 +1,1 @@
-(doc -> :key::text) IN (SELECT jsonb_array_elements(:value::text::jsonb))
+:target IN (SELECT jsonb_array_elements(:value::text::jsonb))

@@ -1,1 +1,1 @@
-audience_number(doc -> :key::text) = ANY(:value::text[]::numeric[])
+audience_number(:target) = ANY(:value::text[]::numeric[])

@@ -1,1 +1,1 @@
-audience_number(doc -> :key::text) :op :value::text::numeric
+audience_number(:target) :op :value::text::numeric

@@ -1,1 +1,1 @@
-audience_time(doc -> :key::text) :op :value::text::timestamptz
+audience_time(:target) :op :value::text::timestamptz

@@ -18,6 +18,8 @@ import java.util.Set;
 final class AudienceStore {
   private static final String BEHAVIOR = SqlFiles.clickhouse("audience_behavior");
   private static final String BEHAVIOR_ANY = SqlFiles.clickhouse("audience_behavior_any");
+  private static final String EXISTS = SqlFiles.clickhouse("audience_behavior_exists");
+  private static final String EXISTS_ANY = SqlFiles.clickhouse("audience_behavior_any_exists");
   private static final String SHIFT = SqlFiles.clickhouse("audience_shift");
   /** The event name that stands for every event, in behavior and shift filters alike. */
   static final String ALL_EVENTS = "*";
@@ -47,7 +49,12 @@ final class AudienceStore {
   Future<Set<String>> withEventCount(String eventName, long sinceEpochSecond, long min, long max) {
     return clickhouse.onWorker(() -> {
       Set<String> ids = new HashSet<>();
-      if (ALL_EVENTS.equals(eventName)) {
+      boolean any = ALL_EVENTS.equals(eventName);
+      if (min <= 1 && max == Long.MAX_VALUE) {
+        // "At least once" (or, complemented, "never"): one event is enough, which is cheaper than a count.
+        if (any) clickhouse.queryBlocking(EXISTS_ANY, rs -> ids.add(rs.getString(1)), sinceEpochSecond);
+        else clickhouse.queryBlocking(EXISTS, rs -> ids.add(rs.getString(1)), eventName, sinceEpochSecond);
+      } else if (any) {
         clickhouse.queryBlocking(BEHAVIOR_ANY, rs -> ids.add(rs.getString(1)), sinceEpochSecond, min, max);
       } else {
         clickhouse.queryBlocking(BEHAVIOR, rs -> ids.add(rs.getString(1)), eventName, sinceEpochSecond, min, max);

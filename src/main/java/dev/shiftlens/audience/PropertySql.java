@@ -7,12 +7,19 @@ import java.util.List;
 /**
  * Turns property filters into the one PostgreSQL query that lists the contacts passing them: the
  * fixed fragments of {@code sql/postgres/queries/audience_property_*.sql} joined by AND, with every
- * key and value bound as a parameter. Fragments name their parameters {@code :key} and
- * {@code :value}, numbered here; {@code :op} is one of the fixed comparisons of {@link PropertyFilter.Op}.
- * Pure; runs on any thread.
+ * key and value bound as a parameter. Fragments compare {@code :target}, the JSON value of a
+ * property ({@code audience_property}) or of a column ({@code audience_column}, one of a fixed few),
+ * with {@code :value}, a parameter numbered here; {@code :op} is one of the fixed comparisons of
+ * {@link PropertyFilter.Op}. An equality with a string or boolean property is a containment, which
+ * the GIN index of the properties answers. Pure; runs on any thread.
  */
 final class PropertySql {
   private static final String CONTACTS = SqlFiles.postgres("audience_contacts");
+  private static final String PROPERTY = SqlFiles.postgres("audience_property");
+  private static final String COLUMN = SqlFiles.postgres("audience_column");
+  /** The columns that filter like properties, by their key (which is also their name). */
+  private static final java.util.Set<String> COLUMNS = java.util.Set.of("country", "push_token", "phone_number", "email_address", "timezone");
+  private static final String EQUALS = SqlFiles.postgres("audience_property_equals");
   private static final String EXISTS = SqlFiles.postgres("audience_property_exists");
   private static final String EQ = SqlFiles.postgres("audience_property_eq");
   private static final String NUMBER = SqlFiles.postgres("audience_property_number");
@@ -36,32 +43,36 @@ final class PropertySql {
   }
 
   private static String fragment(PropertyFilter f, List<Object> params) {
-    int key = bind(params, f.key());
+    boolean column = COLUMNS.contains(f.key());
+    int key = column ? 0 : bind(params, f.key());
+    String target = column ? COLUMN.replace(":column", f.key()) : PROPERTY.replace(":key", "$" + key);
     return switch (f.op()) {
       case EXISTS -> {
-        String exists = fill(EXISTS, key, 0, null);
+        String exists = fill(EXISTS, target, 0, null);
         yield ((PropertyFilter.Presence) f.value()).present() ? exists : not(exists);
       }
-      case EQ -> equals(f.value(), key, params);
-      case NEQ -> not(equals(f.value(), key, params));
+      case EQ -> equals(f, target, key, params);
+      case NEQ -> not(equals(f, target, key, params));
       case IN -> {
         PropertyFilter.Members members = (PropertyFilter.Members) f.value();
         List<String> any = new ArrayList<>();
-        if (!members.json().isEmpty()) any.add(fill(IN, key, bind(params, "[" + String.join(",", members.json()) + "]"), null));
-        if (!members.decimals().isEmpty()) any.add(fill(IN_NUMBERS, key, bind(params, members.decimals().toArray(String[]::new)), null));
+        if (!members.json().isEmpty()) any.add(fill(IN, target, bind(params, "[" + String.join(",", members.json()) + "]"), null));
+        if (!members.decimals().isEmpty()) any.add(fill(IN_NUMBERS, target, bind(params, members.decimals().toArray(String[]::new)), null));
         yield any.size() == 1 ? any.get(0) : "(" + any.get(0) + ") OR (" + any.get(1) + ")";
       }
       case GT, GTE, LT, LTE -> f.value() instanceof PropertyFilter.Number n
-          ? fill(NUMBER, key, bind(params, n.decimal()), f.op().comparison())
-          : fill(TIME, key, bind(params, ((PropertyFilter.Time) f.value()).iso()), f.op().comparison());
-      case CONTAINS -> fill(CONTAINS, key, bind(params, ((PropertyFilter.Text) f.value()).text()), null);
+          ? fill(NUMBER, target, bind(params, n.decimal()), f.op().comparison())
+          : fill(TIME, target, bind(params, ((PropertyFilter.Time) f.value()).iso()), f.op().comparison());
+      case CONTAINS -> fill(CONTAINS, target, bind(params, ((PropertyFilter.Text) f.value()).text()), null);
     };
   }
 
-  private static String equals(PropertyFilter.Value value, int key, List<Object> params) {
-    return value instanceof PropertyFilter.Number n
-        ? fill(NUMBER, key, bind(params, n.decimal()), "=")
-        : fill(EQ, key, bind(params, ((PropertyFilter.Json) value).json()), null);
+  /** {@code key}: the parameter of the property's key, 0 for a column. */
+  private static String equals(PropertyFilter f, String target, int key, List<Object> params) {
+    if (f.value() instanceof PropertyFilter.Number n) return fill(NUMBER, target, bind(params, n.decimal()), "=");
+    String json = ((PropertyFilter.Json) f.value()).json();
+    if (key == 0) return fill(EQUALS, target, bind(params, json), null);
+    return EQ.replace(":key", "$" + key).replace(":value", "$" + bind(params, json));
   }
 
   /** The complement: a contact for which the filter is false or unknown (say, the property is missing). */
@@ -74,10 +85,10 @@ final class PropertySql {
     return params.size();
   }
 
-  private static String fill(String fragment, int key, int value, String op) {
-    String sql = fragment.replace(":key", "$" + key);
+  private static String fill(String fragment, String target, int value, String op) {
+    String sql = fragment;
     if (value > 0) sql = sql.replace(":value", "$" + value);
     if (op != null) sql = sql.replace(":op", op);
-    return sql;
+    return sql.replace(":target", target);
   }
 }
