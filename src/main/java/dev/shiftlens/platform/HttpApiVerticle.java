@@ -49,6 +49,7 @@ public final class HttpApiVerticle extends VerticleBase {
     router.get("/v1/admin/streams").handler(keys.require(Scope.ADMIN)).handler(services.stream::list);
 
     router.get("/v1/stream/shifts").handler(keys.require(Scope.READ)).handler(services.stream::shifts);
+    router.post("/v1/audiences/query").handler(keys.require(Scope.READ)).handler(services.audiences::query);
 
     router.route().failureHandler(Problems::handle);
     router.route().last().handler(ctx -> ctx.fail(ApiException.notFound("no route " + ctx.request().method() + " " + ctx.request().path())));
