@@ -29,6 +29,10 @@ public final class HttpApiVerticle extends VerticleBase {
     router.route().handler(HttpApiVerticle::requestId);
 
     router.get("/health").handler(services.status::health);
+    router.get("/openapi.yaml").handler(services.apiDocs::document);
+    router.get("/docs").handler(services.apiDocs::page);
+    router.get("/docs/index.html").handler(services.apiDocs::page);
+    router.get("/docs/:asset").handler(services.apiDocs::asset);
     router.get("/v1/status").handler(keys.require(Scope.READ)).handler(services.status::status);
 
     router.post("/v1/contacts").handler(keys.require(Scope.INGEST)).handler(services.ingest::postContacts);

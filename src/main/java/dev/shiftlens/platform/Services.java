@@ -1,5 +1,6 @@
 package dev.shiftlens.platform;
 
+import dev.shiftlens.apidocs.ApiDocs;
 import dev.shiftlens.contact.ContactApi;
 import dev.shiftlens.contact.ContactRepository;
 import dev.shiftlens.evaluation.Evaluations;
@@ -35,6 +36,7 @@ public final class Services {
   /** The configured event types; the evaluation reads a snapshot of them once per batch. */
   final EventTypeRepository eventTypes;
   final EventTypeApi eventTypeApi;
+  final ApiDocs apiDocs;
 
   Services(Vertx vertx, Config config) {
     this.config = config;
@@ -53,6 +55,7 @@ public final class Services {
     this.sends = new SendApi(sendRepository);
     this.eventTypes = new EventTypeRepository(pool);
     this.eventTypeApi = new EventTypeApi(eventTypes);
+    this.apiDocs = new ApiDocs();
     // Event rows are stamped when handed to the writer; from then on they are stored, or given up on,
     // within the linger time, the retry budget and the timeout of the attempt that runs when it ends.
     long settle = Math.max(300, (config.ingest().storeRetryMillis() + 2L * config.clickhouse().timeoutMillis()) / 1000 + 60);
