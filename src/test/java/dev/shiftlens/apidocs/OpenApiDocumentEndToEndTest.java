@@ -350,7 +350,12 @@ class OpenApiDocumentEndToEndTest {
     } else {
       b.method(op.method(), HttpRequest.BodyPublishers.noBody());
     }
-    HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> r;
+    try {
+      r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (java.net.http.HttpTimeoutException e) {
+      return new Answer(-1, "", "no answer within 30 s"); // e.g. a stream that sends no headers until its first event
+    }
     String contentType = r.headers().firstValue("Content-Type").orElse("");
     String text;
     try (InputStream in = r.body()) {
