@@ -34,7 +34,7 @@ final class AllowedMethods {
     return new AllowedMethods(List.copyOf(entries));
   }
 
-  /** The methods with a route for {@code path}, sorted by name; empty when no route has the path. */
+  /** The methods with a route for {@code path}, sorted by name, in a new set; empty when no route has the path. */
   Set<String> on(String path) {
     Set<String> out = new TreeSet<>();
     for (Entry e : entries) {

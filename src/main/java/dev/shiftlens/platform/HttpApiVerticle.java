@@ -92,10 +92,21 @@ public final class HttpApiVerticle extends VerticleBase {
     return router == null ? List.of() : router.getRoutes();
   }
 
-  /** No route for the path (404), or none for the request's method on it (405, with the methods there are). */
+  /**
+   * No route for the path (404), or none for the request's method on it (405, with the methods there
+   * are). HEAD is answered wherever GET is, as HTTP asks of a server: the request goes through the
+   * GET route, and the server leaves the body out of the answer to a HEAD.
+   */
   private void noRoute(RoutingContext ctx) {
     String method = ctx.request().method().name();
     Set<String> methods = allowed.on(ctx.normalizedPath());
+    if (methods.contains("GET")) {
+      if (ctx.request().method() == HttpMethod.HEAD) {
+        ctx.reroute(HttpMethod.GET, ctx.request().uri());
+        return;
+      }
+      methods.add("HEAD");
+    }
     if (methods.isEmpty()) {
       ctx.fail(ApiException.notFound("no route " + method + " " + ctx.request().path()));
     } else {
@@ -111,7 +122,8 @@ public final class HttpApiVerticle extends VerticleBase {
   private static void requestId(RoutingContext ctx) {
     HttpMethod method = ctx.request().method();
     if (method != HttpMethod.GET && method != HttpMethod.HEAD && method != HttpMethod.OPTIONS) ctx.request().pause();
-    String id = ctx.request().getHeader("X-Request-Id");
+    String id = ctx.get("request_id"); // already named when a HEAD request is rerouted as a GET
+    if (id == null) id = ctx.request().getHeader("X-Request-Id");
     if (id == null || id.isBlank() || id.length() > 128) id = UUID.randomUUID().toString();
     ctx.put("request_id", id);
     ctx.response().putHeader("X-Request-Id", id);

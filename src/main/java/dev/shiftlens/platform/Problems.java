@@ -25,7 +25,7 @@ public final class Problems {
     ApiException problem;
     if (failure instanceof ApiException api) {
       problem = api;
-    } else if (failure instanceof HttpException http && http.getStatusCode() >= 400) {
+    } else if (failure instanceof HttpException http && http.getStatusCode() >= 400 && http.getStatusCode() < 500) {
       // Vert.x Web's own refusals, e.g. a query string that is not valid percent-encoding.
       int code = http.getStatusCode();
       problem = new ApiException(code, titleFor(code), http.getCause() != null && http.getCause().getMessage() != null

@@ -277,9 +277,22 @@ class OpenApiDocumentEndToEndTest {
 
     HttpResponse<String> wrongMethod = send(request("/v1/sends").header("Authorization", key).DELETE());
     assertProblem(wrongMethod, 405);
-    assertEquals("GET, POST", wrongMethod.headers().firstValue("Allow").orElse(null));
+    assertEquals("GET, HEAD, POST", wrongMethod.headers().firstValue("Allow").orElse(null));
     assertProblem(send(request("/v1/status").header("Authorization", key).POST(HttpRequest.BodyPublishers.ofString("{}"))), 405);
     assertProblem(send(request("/v1/event-types/x").header("Authorization", key).GET()), 405);
+
+    // HEAD goes wherever GET goes, without the body.
+    HttpResponse<String> head = send(request("/v1/sends").header("Authorization", key).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    assertEquals(200, head.statusCode());
+    assertTrue(head.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), head.headers().toString());
+    assertEquals("", head.body());
+    HttpResponse<String> headWithoutKey = send(request("/v1/status").method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    assertEquals(401, headWithoutKey.statusCode());
+    assertTrue(headWithoutKey.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+    assertEquals(200, send(request("/health").method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode());
+    HttpResponse<String> headOnPostOnly = send(request("/v1/events").header("Authorization", key).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    assertEquals(405, headOnPostOnly.statusCode());
+    assertEquals("POST", headOnPostOnly.headers().firstValue("Allow").orElse(null));
 
     assertProblem(put("/v1/event-types/x", "application/json", "{not json".getBytes(StandardCharsets.UTF_8)), 400);
     assertProblem(put("/v1/event-types/x", "application/json", new byte[200_000]), 413);
