@@ -2,6 +2,7 @@ package dev.shiftlens.platform;
 
 import dev.shiftlens.audience.AudienceApi;
 import dev.shiftlens.audience.Audiences;
+import dev.shiftlens.apidocs.ApiDocs;
 import dev.shiftlens.contact.ContactApi;
 import dev.shiftlens.contact.ContactRepository;
 import dev.shiftlens.evaluation.Evaluations;
@@ -41,6 +42,7 @@ public final class Services {
   final EventTypeApi eventTypeApi;
   final StreamApi stream;
   final AudienceApi audiences;
+  final ApiDocs apiDocs;
 
   Services(Vertx vertx, Config config) {
     this.config = config;
@@ -62,6 +64,7 @@ public final class Services {
     this.eventTypeApi = new EventTypeApi(eventTypes);
     this.stream = new StreamApi(vertx, pool, PgConnectOptions.fromUri(config.postgres().uri()), config.stream());
     this.audiences = new AudienceApi(new Audiences(pool, clickhouse));
+    this.apiDocs = new ApiDocs();
     // Event rows are stamped when handed to the writer; from then on they are stored, or given up on,
     // within the linger time, the retry budget and the timeout of the attempt that runs when it ends.
     long settle = Math.max(300, (config.ingest().storeRetryMillis() + 2L * config.clickhouse().timeoutMillis()) / 1000 + 60);
