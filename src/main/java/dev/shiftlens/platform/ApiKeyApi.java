@@ -50,7 +50,7 @@ final class ApiKeyApi {
   }
 
   void revoke(RoutingContext ctx) {
-    String raw = ctx.pathParam("id");
+    String raw = ctx.pathParam("key_id");
     UUID id;
     try {
       id = UUID.fromString(raw);

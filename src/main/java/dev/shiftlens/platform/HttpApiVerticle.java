@@ -57,7 +57,7 @@ public final class HttpApiVerticle extends VerticleBase {
 
     router.post("/v1/admin/keys").handler(keys.require(Scope.ADMIN)).handler(services.keyApi::create);
     router.get("/v1/admin/keys").handler(keys.require(Scope.ADMIN)).handler(services.keyApi::list);
-    router.delete("/v1/admin/keys/:id").handler(keys.require(Scope.ADMIN)).handler(services.keyApi::revoke);
+    router.delete("/v1/admin/keys/:key_id").handler(keys.require(Scope.ADMIN)).handler(services.keyApi::revoke);
 
     router.get("/v1/admin/streams").handler(keys.require(Scope.ADMIN)).handler(services.stream::list);
 
