@@ -42,6 +42,10 @@ public final class HttpApiVerticle extends VerticleBase {
     router.get("/v1/event-types").handler(keys.require(Scope.READ)).handler(services.eventTypeApi::list);
     router.put("/v1/event-types/:event_name").handler(keys.require(Scope.ADMIN)).handler(services.eventTypeApi::put);
 
+    router.get("/v1/metrics/sends").handler(keys.require(Scope.READ)).handler(services.metrics::sends);
+    router.get("/v1/messages").handler(keys.require(Scope.READ)).handler(services.messages::list);
+    router.put("/v1/messages/:message_id").handler(keys.require(Scope.ADMIN)).handler(services.messages::put);
+
     router.route().failureHandler(Problems::handle);
     router.route().last().handler(ctx -> ctx.fail(ApiException.notFound("no route " + ctx.request().method() + " " + ctx.request().path())));
 

@@ -7,6 +7,9 @@ import dev.shiftlens.eventtype.EventTypeApi;
 import dev.shiftlens.eventtype.EventTypeRepository;
 import dev.shiftlens.ingest.EventBatchWriter;
 import dev.shiftlens.ingest.IngestApi;
+import dev.shiftlens.query.MessageApi;
+import dev.shiftlens.query.MessageRepository;
+import dev.shiftlens.query.MetricsApi;
 import dev.shiftlens.send.SendApi;
 import dev.shiftlens.send.SendRepository;
 import dev.shiftlens.status.StatusApi;
@@ -35,6 +38,8 @@ public final class Services {
   /** The configured event types; the evaluation reads a snapshot of them once per batch. */
   final EventTypeRepository eventTypes;
   final EventTypeApi eventTypeApi;
+  final MetricsApi metrics;
+  final MessageApi messages;
 
   Services(Vertx vertx, Config config) {
     this.config = config;
@@ -53,6 +58,9 @@ public final class Services {
     this.sends = new SendApi(sendRepository);
     this.eventTypes = new EventTypeRepository(pool);
     this.eventTypeApi = new EventTypeApi(eventTypes);
+    MessageRepository messageRepository = new MessageRepository(pool);
+    this.messages = new MessageApi(messageRepository);
+    this.metrics = new MetricsApi(clickhouse, messageRepository, config.evaluation().alpha());
     // Event rows are stamped when handed to the writer; from then on they are stored, or given up on,
     // within the linger time, the retry budget and the timeout of the attempt that runs when it ends.
     long settle = Math.max(300, (config.ingest().storeRetryMillis() + 2L * config.clickhouse().timeoutMillis()) / 1000 + 60);
