@@ -49,10 +49,10 @@ class MetricsEndToEndTest {
   static void loadWhilePolling() throws Exception {
     server = TestServer.start(FAST);
     Instant anchor = Instant.now().truncatedTo(ChronoUnit.HOURS);
-    data = DemoGenerator.generate(new DemoSpec(SEED, 300, 35, anchor));
+    data = DemoGenerator.generate(new DemoSpec(SEED, 150, 35, anchor));
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     CompletableFuture<Integer> load = CompletableFuture.supplyAsync(() -> DemoCommand.run(new String[] {"--url", server.url(""),
-        "--key", TestServer.KEY, "--seed", String.valueOf(SEED), "--contacts", "300", "--anchor", anchor.toString(),
+        "--key", TestServer.KEY, "--seed", String.valueOf(SEED), "--contacts", "150", "--anchor", anchor.toString(),
         "--truth", "target/demo/metrics-truth.json"}, Map.of(), new PrintStream(printed)));
     Map<String, Long> lastEvaluated = new HashMap<>();
     long deadline = System.nanoTime() + 180_000_000_000L;
