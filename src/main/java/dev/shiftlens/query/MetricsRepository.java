@@ -41,7 +41,7 @@ final class MetricsRepository {
             new AggregateLift.Sums(evaluated, rs.getDouble("sum_o"), rs.getDouble("sum_e"), rs.getDouble("sum_oo"),
                 rs.getDouble("sum_oe"), rs.getDouble("sum_ee")),
             rs.getLong("ups"), rs.getLong("downs")));
-      }, g, g, g, g, q.labelKey(), e, e, e, e, q.fromSeconds(), q.toSeconds(),
+      }, g, g, g, g, q.labelKey(), e, e, e, e, e, q.fromSeconds(), q.toSeconds(),
           q.messageId(), q.messageId(), q.channel(), q.channel());
       return arms;
     });
