@@ -63,6 +63,9 @@ public final class HttpApiVerticle extends VerticleBase {
 
     router.get("/v1/stream/shifts").handler(keys.require(Scope.READ)).handler(services.stream::shifts);
     router.post("/v1/audiences/query").handler(keys.require(Scope.READ)).handler(services.audiences::query);
+    router.get("/v1/metrics/sends").handler(keys.require(Scope.READ)).handler(services.metrics::sends);
+    router.get("/v1/messages").handler(keys.require(Scope.READ)).handler(services.messages::list);
+    router.put("/v1/messages/:message_id").handler(keys.require(Scope.ADMIN)).handler(services.messages::put);
 
     router.route().failureHandler(Problems::handle);
     allowed = AllowedMethods.of(router);

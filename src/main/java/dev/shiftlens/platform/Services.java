@@ -10,6 +10,9 @@ import dev.shiftlens.eventtype.EventTypeApi;
 import dev.shiftlens.eventtype.EventTypeRepository;
 import dev.shiftlens.ingest.EventBatchWriter;
 import dev.shiftlens.ingest.IngestApi;
+import dev.shiftlens.query.MessageApi;
+import dev.shiftlens.query.MessageRepository;
+import dev.shiftlens.query.MetricsApi;
 import dev.shiftlens.send.SendApi;
 import dev.shiftlens.send.SendRepository;
 import dev.shiftlens.status.StatusApi;
@@ -43,6 +46,8 @@ public final class Services {
   final StreamApi stream;
   final AudienceApi audiences;
   final ApiDocs apiDocs;
+  final MetricsApi metrics;
+  final MessageApi messages;
 
   Services(Vertx vertx, Config config) {
     this.config = config;
@@ -65,6 +70,9 @@ public final class Services {
     this.stream = new StreamApi(vertx, pool, PgConnectOptions.fromUri(config.postgres().uri()), config.stream());
     this.audiences = new AudienceApi(new Audiences(pool, clickhouse));
     this.apiDocs = new ApiDocs();
+    MessageRepository messageRepository = new MessageRepository(pool);
+    this.messages = new MessageApi(messageRepository);
+    this.metrics = new MetricsApi(clickhouse, messageRepository, config.evaluation().alpha());
     // Event rows are stamped when handed to the writer; from then on they are stored, or given up on,
     // within the linger time, the retry budget and the timeout of the attempt that runs when it ends.
     long settle = Math.max(300, (config.ingest().storeRetryMillis() + 2L * config.clickhouse().timeoutMillis()) / 1000 + 60);
