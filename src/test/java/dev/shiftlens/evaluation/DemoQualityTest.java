@@ -21,11 +21,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DemoQualityTest {
   private static final Instant ANCHOR = Instant.parse("2026-11-02T12:00:00Z");
+  /** Contacts per seed: 3000 in the suite; {@code bench/quality.sh} runs the same checks on more. */
+  private static final int CONTACTS = Integer.getInteger("shiftlens.quality.contacts", 3000);
 
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {42, 7, 2024})
   void falsePositivesStayBelowAlphaExpectedMatchesTheTruthAndPlantedEffectsAreFound(long seed) {
-    DemoDataset data = DemoGenerator.generate(new DemoSpec(seed, 3000, 35, ANCHOR));
+    DemoDataset data = DemoGenerator.generate(new DemoSpec(seed, CONTACTS, 35, ANCHOR));
     DemoQuality demo = new DemoQuality(data);
     PopulationModel model = demo.population();
     List<DemoQuality.Scored> scored = demo.evaluate(model);
