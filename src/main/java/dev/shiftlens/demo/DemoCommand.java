@@ -20,7 +20,7 @@ public final class DemoCommand {
       usage: java -jar shiftlens.jar demo [--url URL] [--key KEY] [--seed N] [--contacts N]
                                          [--days N] [--anchor INSTANT] [--truth FILE] [--force]
         --url       server base URL (default http://127.0.0.1:$SHIFTLENS_HTTP_PORT, port 8080)
-        --key       API key with scope ingest (default $SHIFTLENS_API_KEY)
+        --key       API key with scope ingest, and admin to set the messages' holdout shares (default $SHIFTLENS_API_KEY)
         --seed      random seed (default 42)
         --contacts  number of contacts (default 3000)
         --days      days of data, ending at the anchor; sends fall in the last 7 (default 35)
@@ -65,6 +65,7 @@ public final class DemoCommand {
       }
       data.truth().writeJson(options.truth());
       out.println("demo: ground truth written to " + options.truth());
+      loader.configureMessages(data.truth().messages());
       // Events go before sends: a send whose window has closed may be evaluated once it lands.
       DemoLoader.Tally contacts = loader.loadContacts(data);
       DemoLoader.Tally events = contacts.rejected() > 0 ? null : loader.loadEvents(data);

@@ -96,6 +96,37 @@ public final class DemoLoader implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets each message's holdout share ({@code PUT /v1/messages/{message_id}}), so that the server's
+   * sample-ratio check has the intended split to compare with. Needs scope admin: with a key that
+   * lacks it, says so and returns false instead of failing the load.
+   */
+  public boolean configureMessages(List<DemoMessage> messages) throws LoadException, InterruptedException {
+    for (DemoMessage m : messages) {
+      String path = "/v1/messages/" + java.net.URLEncoder.encode(m.messageId(), java.nio.charset.StandardCharsets.UTF_8);
+      HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+          .timeout(Duration.ofSeconds(30))
+          .header("Authorization", "Bearer " + key)
+          .header("Content-Type", "application/json")
+          .PUT(HttpRequest.BodyPublishers.ofString("{\"holdout_share\": " + m.holdoutShare() + "}"))
+          .build();
+      try {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 403) {
+          out.println("demo: the key lacks scope admin; holdout shares of the messages not configured");
+          return false;
+        }
+        if (response.statusCode() != 200) {
+          throw new LoadException("PUT " + path + ": HTTP " + response.statusCode() + " " + response.body());
+        }
+      } catch (IOException e) {
+        throw new LoadException("PUT " + path + ": " + e);
+      }
+    }
+    out.printf("demo: holdout shares of %d messages configured%n", messages.size());
+    return true;
+  }
+
   public Tally loadContacts(DemoDataset data) throws LoadException, InterruptedException {
     return load("/v1/contacts", "contacts", data.contacts(), DemoRows::contact,
         data.contacts().size());

@@ -1,33 +1,74 @@
 package dev.shiftlens.platform;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Bearer-key authentication. The key of {@code SHIFTLENS_API_KEY} always exists and has every scope.
- * Missing or unknown key: 401; a known key without the scope: 403.
+ * Bearer-key authentication. The key of {@code SHIFTLENS_API_KEY} always exists and has every scope;
+ * other keys are created through the admin API and kept in PostgreSQL by their SHA-256 only. Missing
+ * or unknown key: 401; a known key without the scope: 403.
+ *
+ * <p>Keys are 256 random bits, so their SHA-256 is as good as a slow password hash and lets the
+ * store find a key by an index on it. What the store answers is cached for a few seconds
+ * ({@link KeyCache}); that is also how long a revoked key may still work on other servers. Shared by
+ * the HTTP event loops; the store's answers arrive on the asking request's event loop.
  */
 public final class ApiKeys {
-  private final byte[] environmentKey;
+  private static final SecureRandom RANDOM = new SecureRandom();
+  /** Characters of a key shown in listings: {@code sl_} and 9 of its 43 random characters (54 of 256 bits). */
+  static final int PREFIX_LENGTH = 12;
 
-  public ApiKeys(String environmentKey) {
-    this.environmentKey = environmentKey.getBytes(StandardCharsets.UTF_8);
+  private final byte[] environmentKeyHash;
+  private final ApiKeyStore store;
+  private final KeyCache cache;
+  private final int maxLookups;
+  private final AtomicInteger lookups = new AtomicInteger();
+
+  ApiKeys(String environmentKey, ApiKeyStore store, Config.Auth auth) {
+    this.environmentKeyHash = sha256(environmentKey);
+    this.store = store;
+    this.cache = new KeyCache(TimeUnit.SECONDS.toNanos(auth.keyCacheSeconds()), auth.unknownKeyEntries());
+    this.maxLookups = auth.maxLookups();
   }
 
-  /** Scopes of a presented key; empty when the key is unknown. */
+  /**
+   * Scopes of a presented key; empty when the key is unknown. Fails with a 503 {@link ApiException}
+   * when the store cannot be asked, or too many unknown keys are being looked up at once.
+   */
   public Future<Set<Scope>> scopesOf(String key) {
-    if (MessageDigest.isEqual(environmentKey, key.getBytes(StandardCharsets.UTF_8))) {
-      return Future.succeededFuture(EnumSet.allOf(Scope.class));
+    byte[] hash = sha256(key);
+    // Digests of equal length compared in constant time: the environment key leaks neither bytes nor length.
+    if (MessageDigest.isEqual(environmentKeyHash, hash)) return Future.succeededFuture(EnumSet.allOf(Scope.class));
+    String hex = HexFormat.of().formatHex(hash);
+    Set<Scope> cached = cache.get(hex, System.nanoTime());
+    if (cached != null) return Future.succeededFuture(cached);
+    if (lookups.incrementAndGet() > maxLookups) {
+      lookups.decrementAndGet();
+      return Future.failedFuture(ApiException.unavailable("too many API keys are being checked at once", 1));
     }
-    return Future.succeededFuture(Set.of());
+    long asked = System.nanoTime();
+    return store.authenticate(hash)
+        .andThen(r -> lookups.decrementAndGet())
+        .map(scopes -> {
+          cache.put(hex, scopes, asked);
+          return scopes;
+        })
+        .recover(e -> Future.failedFuture(ApiException.unavailable("API keys cannot be checked: " + e.getMessage(), 5)));
   }
 
   /** A route handler that lets the request through only with a key that has {@code scope}. */
-  public io.vertx.core.Handler<RoutingContext> require(Scope scope) {
+  public Handler<RoutingContext> require(Scope scope) {
     return ctx -> {
       String header = ctx.request().getHeader("Authorization");
       if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
@@ -40,11 +81,35 @@ public final class ApiKeys {
         } else if (result.result().isEmpty()) {
           ctx.fail(new ApiException(401, "Unauthorized", "unknown API key"));
         } else if (!result.result().contains(scope)) {
-          ctx.fail(new ApiException(403, "Forbidden", "this API key lacks the '" + scope.name().toLowerCase() + "' scope"));
+          ctx.fail(new ApiException(403, "Forbidden", "this API key lacks the '" + scope.label() + "' scope"));
         } else {
           ctx.next();
         }
       });
     };
+  }
+
+  /** A new key: {@code sl_} and 43 URL-safe characters of 256 random bits. */
+  static String newKey() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return "sl_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  static byte[] sha256(String key) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  ApiKeyStore store() {
+    return store;
+  }
+
+  /** After a revocation: this server stops accepting the key at once (others within the cache period). */
+  void forget(byte[] hash) {
+    cache.invalidate(HexFormat.of().formatHex(hash));
   }
 }

@@ -21,7 +21,9 @@ public record Config(
     Postgres postgres,
     Ingest ingest,
     Windows windows,
-    Evaluation evaluation) {
+    Evaluation evaluation,
+    Auth auth,
+    Stream stream) {
 
   public record Http(String host, int port, long maxBodyBytes, int maxRowBytes, int instances, int maxConcurrentIngests) {}
 
@@ -120,6 +122,24 @@ public record Config(
       int profileContacts,
       int profileRefreshMinutes) {}
 
+  /**
+   * API keys other than the environment's: a key's scopes, or that a key is unknown, are remembered for
+   * {@code keyCacheSeconds} per server, so a revoked key stops working within that time everywhere (at
+   * once on the server that revoked it); at most {@code unknownKeyEntries} unknown keys are remembered,
+   * and at most {@code maxLookups} lookups of keys not in the cache run at a time.
+   */
+  public record Auth(int keyCacheSeconds, int unknownKeyEntries, int maxLookups) {}
+
+  /**
+   * The live stream: a comment every {@code heartbeatSeconds} (at most 60, well within the idle timeout); at most {@code maxStreams} open per server;
+   * each client has {@code bufferBytes} of write queue, beyond which its events are dropped (and counted
+   * to it), and it is disconnected when its queue stayed full for {@code stallSeconds}; a client that
+   * resumes gets at most {@code replayLimit} missed sends. With {@code acrossServers}, streams hear of the
+   * sends that every server evaluates (through PostgreSQL notifications), else only of this server's.
+   */
+  public record Stream(int heartbeatSeconds, int maxStreams, int bufferBytes, int stallSeconds, int replayLimit,
+      boolean acrossServers) {}
+
   public static Config fromEnvironment() {
     return from(System.getenv());
   }
@@ -162,7 +182,18 @@ public record Config(
         new Windows(
             r.decimal("SHIFTLENS_WINDOW_HOURS", 24, 0, 168),
             r.channelHours("SHIFTLENS_CHANNEL_WINDOW_HOURS")),
-        evaluation(r));
+        evaluation(r),
+        new Auth(
+            r.integer("SHIFTLENS_KEY_CACHE_SECONDS", 5, 0, 300),
+            r.integer("SHIFTLENS_KEY_UNKNOWN_CACHE_ENTRIES", 10_000, 0, 10_000_000),
+            r.integer("SHIFTLENS_KEY_MAX_LOOKUPS", 32, 1, 10_000)),
+        new Stream(
+            r.integer("SHIFTLENS_STREAM_HEARTBEAT_SECONDS", 15, 1, 60),
+            r.integer("SHIFTLENS_STREAM_MAX", 1000, 1, 1_000_000),
+            r.integer("SHIFTLENS_STREAM_BUFFER_BYTES", 256 * 1024, 4096, 64 << 20),
+            r.integer("SHIFTLENS_STREAM_STALL_SECONDS", 60, 1, 3600),
+            r.integer("SHIFTLENS_STREAM_REPLAY_LIMIT", 1000, 0, 100_000),
+            r.bool("SHIFTLENS_STREAM_ACROSS_SERVERS", true)));
   }
 
   private static Evaluation evaluation(Reader r) {

@@ -5,18 +5,27 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * The HTTP API: routes, authentication and errors; the work is done by the shared feature services.
  * One instance per core, each on its own event loop, all listening on the same port.
  */
 public final class HttpApiVerticle extends VerticleBase {
+  private static final Pattern BAD_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
   private final Services services;
   private HttpServer server;
+  private AllowedMethods allowed;
+  private Router router;
 
   public HttpApiVerticle(Services services) {
     this.services = services;
@@ -29,6 +38,10 @@ public final class HttpApiVerticle extends VerticleBase {
     router.route().handler(HttpApiVerticle::requestId);
 
     router.get("/health").handler(services.status::health);
+    router.get("/openapi.yaml").handler(services.apiDocs::document);
+    router.get("/docs").handler(services.apiDocs::page);
+    router.get("/docs/index.html").handler(services.apiDocs::page);
+    router.get("/docs/:asset").handler(services.apiDocs::asset);
     router.get("/v1/status").handler(keys.require(Scope.READ)).handler(services.status::status);
 
     router.post("/v1/contacts").handler(keys.require(Scope.INGEST)).handler(services.ingest::postContacts);
@@ -45,8 +58,24 @@ public final class HttpApiVerticle extends VerticleBase {
     router.get("/v1/event-types").handler(keys.require(Scope.READ)).handler(services.eventTypeApi::list);
     router.put("/v1/event-types/:event_name").handler(keys.require(Scope.ADMIN)).handler(services.eventTypeApi::put);
 
+    router.post("/v1/admin/keys").handler(keys.require(Scope.ADMIN)).handler(services.keyApi::create);
+    router.get("/v1/admin/keys").handler(keys.require(Scope.ADMIN)).handler(services.keyApi::list);
+    router.delete("/v1/admin/keys/:key_id").handler(keys.require(Scope.ADMIN)).handler(services.keyApi::revoke);
+
+    router.get("/v1/admin/streams").handler(keys.require(Scope.ADMIN)).handler(services.stream::list);
+
+    router.get("/v1/stream/shifts").handler(keys.require(Scope.READ)).handler(services.stream::shifts);
+    router.post("/v1/audiences/query").handler(keys.require(Scope.READ)).handler(services.audiences::query);
+    router.get("/v1/metrics/sends").handler(keys.require(Scope.READ)).handler(services.metrics::sends);
+    router.get("/v1/messages").handler(keys.require(Scope.READ)).handler(services.messages::list);
+    router.put("/v1/messages/:message_id").handler(keys.require(Scope.ADMIN)).handler(services.messages::put);
+
     router.route().failureHandler(Problems::handle);
-    router.route().last().handler(ctx -> ctx.fail(ApiException.notFound("no route " + ctx.request().method() + " " + ctx.request().path())));
+    allowed = AllowedMethods.of(router);
+    router.route().last().handler(this::noRoute);
+    this.router = router;
+    // Failures that reach no route's failure handler, e.g. a path that is not valid percent-encoding.
+    for (int status : new int[] {400, 404, 405, 413, 415, 500}) router.errorHandler(status, Problems::handle);
 
     Config.Http http = services.config.http();
     HttpServerOptions options = new HttpServerOptions()
@@ -60,13 +89,45 @@ public final class HttpApiVerticle extends VerticleBase {
         .setCompressionSupported(true)
         .setIdleTimeout((int) services.config.idleTimeoutMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+    return vertx.createHttpServer(options)
+        .requestHandler(router)
+        .invalidRequestHandler(Problems::invalidRequest)
+        .listen()
+        .onSuccess(s -> server = s);
   }
 
   /** Stops accepting, lets requests in flight finish (their rows are stored before they are answered). */
   @Override
   public Future<?> stop() {
     return server == null ? Future.succeededFuture() : server.shutdown(30, TimeUnit.SECONDS);
+  }
+
+  /** The routes of this instance's router, once started (every instance has the same). */
+  List<Route> routes() {
+    return router == null ? List.of() : router.getRoutes();
+  }
+
+  /**
+   * No route for the path (404), or none for the request's method on it (405, with the methods there
+   * are). HEAD is answered wherever GET is, as HTTP asks of a server: the request goes through the
+   * GET route, and the server leaves the body out of the answer to a HEAD.
+   */
+  private void noRoute(RoutingContext ctx) {
+    String method = ctx.request().method().name();
+    Set<String> methods = allowed.on(ctx.normalizedPath());
+    if (methods.contains("GET")) {
+      if (ctx.request().method() == HttpMethod.HEAD) {
+        ctx.reroute(HttpMethod.GET, ctx.request().uri());
+        return;
+      }
+      methods.add("HEAD");
+    }
+    if (methods.isEmpty()) {
+      ctx.fail(ApiException.notFound("no route " + method + " " + ctx.request().path()));
+    } else {
+      ctx.fail(new ApiException(405, "Method Not Allowed", method + " is not allowed on " + ctx.request().path()
+          + "; allowed: " + String.join(", ", methods), new JsonObject().put("allow", new JsonArray(List.copyOf(methods)))));
+    }
   }
 
   /**
@@ -76,10 +137,17 @@ public final class HttpApiVerticle extends VerticleBase {
   private static void requestId(RoutingContext ctx) {
     HttpMethod method = ctx.request().method();
     if (method != HttpMethod.GET && method != HttpMethod.HEAD && method != HttpMethod.OPTIONS) ctx.request().pause();
-    String id = ctx.request().getHeader("X-Request-Id");
+    String id = ctx.get("request_id"); // already named when a HEAD request is rerouted as a GET
+    if (id == null) id = ctx.request().getHeader("X-Request-Id");
     if (id == null || id.isBlank() || id.length() > 128) id = UUID.randomUUID().toString();
     ctx.put("request_id", id);
     ctx.response().putHeader("X-Request-Id", id);
+    String path = ctx.request().path();
+    if (path != null && BAD_ESCAPE.matcher(path).find()) {
+      // Left to the router, matching a route with path parameters would throw on it: a 500.
+      ctx.fail(ApiException.badRequest("the path is not valid percent-encoding: a '%' must be followed by two hexadecimal digits"));
+      return;
+    }
     ctx.next();
   }
 }

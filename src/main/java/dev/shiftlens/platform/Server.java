@@ -5,6 +5,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Route;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -20,6 +22,8 @@ public final class Server {
   private final Services services;
   private String deployment;
   private String evaluation;
+  /** One of the HTTP verticles (they all route alike), for {@link #routes()}. */
+  private volatile HttpApiVerticle http;
 
   private Server(Vertx vertx, Services services) {
     this.vertx = vertx;
@@ -64,7 +68,7 @@ public final class Server {
     Services services = new Services(vertx, config);
     Server server = new Server(vertx, services);
     return new Migrations(vertx, config, services.clickhouse).run()
-        .compose(v -> vertx.deployVerticle(() -> new HttpApiVerticle(services),
+        .compose(v -> vertx.deployVerticle(() -> server.http = new HttpApiVerticle(services),
             new DeploymentOptions().setInstances(config.http().instances())))
         .compose(id -> {
           server.deployment = id;
@@ -119,6 +123,11 @@ public final class Server {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The routes the HTTP API answers (to check its documentation against them). */
+  public List<Route> routes() {
+    return http == null ? List.of() : http.routes();
   }
 
   private static String displayHost(String host) {

@@ -1,5 +1,8 @@
 package dev.shiftlens.platform;
 
+import dev.shiftlens.audience.AudienceApi;
+import dev.shiftlens.audience.Audiences;
+import dev.shiftlens.apidocs.ApiDocs;
 import dev.shiftlens.contact.ContactApi;
 import dev.shiftlens.contact.ContactRepository;
 import dev.shiftlens.contactview.ContactViewApi;
@@ -8,9 +11,13 @@ import dev.shiftlens.eventtype.EventTypeApi;
 import dev.shiftlens.eventtype.EventTypeRepository;
 import dev.shiftlens.ingest.EventBatchWriter;
 import dev.shiftlens.ingest.IngestApi;
+import dev.shiftlens.query.MessageApi;
+import dev.shiftlens.query.MessageRepository;
+import dev.shiftlens.query.MetricsApi;
 import dev.shiftlens.send.SendApi;
 import dev.shiftlens.send.SendRepository;
 import dev.shiftlens.status.StatusApi;
+import dev.shiftlens.stream.StreamApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -28,6 +35,7 @@ public final class Services {
   final ClickHouse clickhouse;
   final EventBatchWriter events;
   final ApiKeys keys;
+  final ApiKeyApi keyApi;
   final IngestApi ingest;
   final ContactApi contacts;
   final SendApi sends;
@@ -36,6 +44,11 @@ public final class Services {
   /** The configured event types; the evaluation reads a snapshot of them once per batch. */
   final EventTypeRepository eventTypes;
   final EventTypeApi eventTypeApi;
+  final StreamApi stream;
+  final AudienceApi audiences;
+  final ApiDocs apiDocs;
+  final MetricsApi metrics;
+  final MessageApi messages;
   final ContactViewApi contactViews;
 
   Services(Vertx vertx, Config config) {
@@ -47,7 +60,8 @@ public final class Services {
         .using(vertx)
         .build();
     this.events = new EventBatchWriter(vertx, clickhouse, config.ingest());
-    this.keys = new ApiKeys(config.apiKey());
+    this.keys = new ApiKeys(config.apiKey(), new ApiKeyStore(pool), config.auth());
+    this.keyApi = new ApiKeyApi(keys);
     ContactRepository contactRepository = new ContactRepository(pool);
     SendRepository sendRepository = new SendRepository(pool);
     this.ingest = new IngestApi(config, events, contactRepository, sendRepository);
@@ -55,6 +69,12 @@ public final class Services {
     this.sends = new SendApi(sendRepository);
     this.eventTypes = new EventTypeRepository(pool);
     this.eventTypeApi = new EventTypeApi(eventTypes);
+    this.stream = new StreamApi(vertx, pool, PgConnectOptions.fromUri(config.postgres().uri()), config.stream());
+    this.audiences = new AudienceApi(new Audiences(pool, clickhouse));
+    this.apiDocs = new ApiDocs();
+    MessageRepository messageRepository = new MessageRepository(pool);
+    this.messages = new MessageApi(messageRepository);
+    this.metrics = new MetricsApi(clickhouse, messageRepository, config.evaluation().alpha());
     // Event rows are stamped when handed to the writer; from then on they are stored, or given up on,
     // within the linger time, the retry budget and the timeout of the attempt that runs when it ends.
     long settle = Math.max(300, (config.ingest().storeRetryMillis() + 2L * config.clickhouse().timeoutMillis()) / 1000 + 60);
@@ -71,6 +91,7 @@ public final class Services {
   /** Stores the events still queued, then closes the store clients. */
   Future<Void> close() {
     return events.close()
+        .eventually(stream::close)
         .eventually(pool::close)
         .eventually(() -> {
           clickhouse.close();

@@ -5,8 +5,10 @@ import dev.shiftlens.baseline.HourOfWeekProfile;
 import dev.shiftlens.baseline.PopulationModel;
 import dev.shiftlens.demo.DemoDataset;
 import dev.shiftlens.demo.DemoEvent;
+import dev.shiftlens.demo.DemoMessage;
 import dev.shiftlens.demo.DemoSend;
 import dev.shiftlens.demo.SendTruth;
+import dev.shiftlens.stats.AggregateLift;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -181,6 +183,74 @@ final class DemoQuality {
     }
     return new Figures(nullTests, falsePositives, expected, trueExpected, planted, found, oracle, power, oraclePower,
         totalObserved, totalExpected);
+  }
+
+  /**
+   * One message's lift for one event name as {@code GET /v1/metrics/sends} computes it, from the same
+   * sums, next to the planted truth. The truth over the message's evaluated non-holdout sends is
+   * {@code sum_i sum_n w_n T_in L_n / sum_i sum_n w_n T_in}, with {@code T_in} the true expected count of
+   * name n in send i's window without effect, {@code L_n} the planted lift and {@code w_n} the name's
+   * reward (1 for every demo name): for one event name, simply its planted lift; for {@code "*"}, the
+   * planted lifts averaged by how much of each name the sends would have seen without them.
+   * {@code realized} is what an oracle that knows every contact's true rate reads from the same events,
+   * {@code sum_i sum_n w_n O_in / sum_i sum_n w_n T_in}: it differs from the truth only by the chance in
+   * the counts, so the engine's lift against it measures the engine's own error (its expected counts).
+   */
+  record MessageLift(String messageId, String eventName, AggregateLift.Sums treated, AggregateLift.Sums holdout,
+      double truth, double realized) {
+    AggregateLift.Estimate lift() {
+      return AggregateLift.of(treated, ALPHA);
+    }
+
+    AggregateLift.Estimate adjusted() {
+      return AggregateLift.ratio(treated, holdout, ALPHA);
+    }
+
+    @Override
+    public String toString() {
+      AggregateLift.Estimate l = lift();
+      AggregateLift.Estimate a = adjusted();
+      return String.format("%s %s: lift %.4f [%.4f, %.4f] vs truth %.4f (%+.1f%%), oracle %.4f (%+.1f%%), %d sends; adjusted %s",
+          messageId, eventName, l.lift(), l.interval().low(), l.interval().high(), truth, 100 * (l.lift() / truth - 1), realized,
+          100 * (l.lift() / realized - 1), treated.n(),
+          a.defined() ? String.format("%.4f [%.4f, %.4f]", a.lift(), a.interval().low(), a.interval().high()) : "none");
+    }
+  }
+
+  /** Per message, the lift of {@code "*"} and of each planted event name, over the evaluated sends. */
+  static List<MessageLift> messageLifts(DemoDataset data, List<Scored> scored) {
+    List<MessageLift> out = new ArrayList<>();
+    for (DemoMessage m : data.truth().messages()) {
+      List<String> names = new ArrayList<>(m.lift().keySet());
+      names.sort(null);
+      names.add(0, Effect.TOTAL);
+      for (String name : names) {
+        AggregateLift.Sums treated = AggregateLift.Sums.EMPTY;
+        AggregateLift.Sums holdout = AggregateLift.Sums.EMPTY;
+        double weighted = 0, base = 0, counted = 0;
+        for (Scored s : scored) {
+          if (!s.send().messageId().equals(m.messageId()) || !s.result().status().equals(SendEvaluator.EVALUATED)) continue;
+          Effect e = null;
+          for (Effect x : s.result().effects()) if (x.eventName().equals(name)) e = x;
+          for (Effect x : s.result().unreported()) if (x.eventName().equals(name)) e = x;
+          double o = e == null ? 0 : e.observed();
+          double ex = e == null ? 0 : e.expected();
+          if (s.send().holdout()) {
+            holdout = holdout.plus(o, ex);
+            continue;
+          }
+          treated = treated.plus(o, ex);
+          for (String n : s.truth().expected().keySet()) {
+            if (!name.equals(Effect.TOTAL) && !n.equals(name)) continue;
+            weighted += s.truth().expected().get(n) * s.truth().lift().get(n);
+            base += s.truth().expected().get(n);
+            counted += s.truth().observed().get(n);
+          }
+        }
+        out.add(new MessageLift(m.messageId(), name, treated, holdout, weighted / base, counted / base));
+      }
+    }
+    return out;
   }
 
   /** Exact two-sided Poisson test of k against a known mean, minimum-likelihood rule, in the planted direction. */

@@ -66,6 +66,11 @@ public final class TestServer implements AutoCloseable {
     return server.vertx();
   }
 
+  /** The routes the server's HTTP API answers. */
+  public java.util.List<io.vertx.ext.web.Route> routes() {
+    return server.routes();
+  }
+
   public String url(String path) {
     return "http://127.0.0.1:" + port + path;
   }

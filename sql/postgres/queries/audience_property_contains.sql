@@ -1,0 +1,1 @@
+jsonb_typeof(:target) = 'string' AND strpos(lower(:target #>> '{}'), lower(:value::text)) > 0

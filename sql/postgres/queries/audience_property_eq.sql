@@ -1,0 +1,1 @@
+properties @> jsonb_build_object(:key::text, :value::text::jsonb)

@@ -1,0 +1,1 @@
+:target IN (SELECT jsonb_array_elements(:value::text::jsonb))

@@ -1,0 +1,1 @@
+audience_number(:target) = ANY(:value::text[]::numeric[])

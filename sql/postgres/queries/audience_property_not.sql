@@ -1,0 +1,1 @@
+NOT coalesce((:filter), false)

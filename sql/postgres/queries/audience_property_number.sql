@@ -1,0 +1,1 @@
+audience_number(:target) :op :value::text::numeric

@@ -1,0 +1,1 @@
+audience_time(:target) :op :value::text::timestamptz

@@ -1,0 +1,47 @@
+package dev.shiftlens.query;
+
+import dev.shiftlens.platform.ApiException;
+import dev.shiftlens.platform.ClickHouse;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /v1/metrics/sends}. Parses on the request's event loop, sums in ClickHouse on its worker
+ * pool, reads configured holdout shares from PostgreSQL when grouping by message, and computes the
+ * lifts back on the event loop (a few microseconds per group).
+ */
+public final class MetricsApi {
+  private final MetricsRepository metrics;
+  private final MessageRepository messages;
+  private final double alpha;
+
+  public MetricsApi(ClickHouse clickhouse, MessageRepository messages, double alpha) {
+    this.metrics = new MetricsRepository(clickhouse);
+    this.messages = messages;
+    this.alpha = alpha;
+  }
+
+  public void sends(RoutingContext ctx) {
+    MetricsQuery query;
+    try {
+      query = MetricsQuery.parse(ctx.queryParams());
+    } catch (ApiException e) {
+      ctx.fail(e);
+      return;
+    }
+    // The worker pool completes its futures back on this event loop.
+    metrics.arms(query)
+        .compose(arms -> shares(query, arms).map(shares -> MetricsReport.build(query, arms, shares, alpha)))
+        .onComplete(report -> {
+          if (report.failed()) ctx.fail(ApiException.unavailable("the store is unavailable: " + report.cause().getMessage(), 5));
+          else ctx.json(report.result());
+        });
+  }
+
+  private Future<Map<String, Double>> shares(MetricsQuery query, List<MetricsRepository.Arm> arms) {
+    if (!query.groupBy().equals("message_id")) return Future.succeededFuture(Map.of());
+    return messages.holdoutShares(arms.stream().map(MetricsRepository.Arm::key).distinct().toList());
+  }
+}
