@@ -38,7 +38,7 @@ public final class SendApi {
     }
     sends.list(query).onComplete(page -> {
       if (page.failed()) ctx.fail(ApiException.unavailable("the store is unavailable: " + page.cause().getMessage(), 5));
-      else ctx.json(page.result());
+      else Replies.json(ctx, page.result());
     });
   }
 }
