@@ -13,6 +13,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,6 +22,7 @@ import ru.yandex.clickhouse.ClickHouseExternalData;
 import ru.yandex.clickhouse.ClickHousePreparedStatement;
 import ru.yandex.clickhouse.ClickHouseStatement;
 import ru.yandex.clickhouse.domain.ClickHouseFormat;
+import ru.yandex.clickhouse.settings.ClickHouseQueryParam;
 
 /**
  * Every call to ClickHouse goes through this class, so that the JDBC driver can be replaced in one
@@ -29,6 +31,7 @@ import ru.yandex.clickhouse.domain.ClickHouseFormat;
  */
 public final class ClickHouse implements AutoCloseable {
   private static final int PING_TIMEOUT_MILLIS = 5_000;
+  private static final int STATEMENTS_PER_THREAD = 64;
 
   private final ClickHouseDataSource dataSource;
   private final ClickHouseDataSource pingSource;
@@ -37,6 +40,16 @@ public final class ClickHouse implements AutoCloseable {
   private final String database;
   private volatile Connection connection;
   private volatile Connection pingConnection;
+  /** Per thread, its most recently used prepared statements by SQL text (see {@link #prepared}). */
+  private final ThreadLocal<Map<String, PreparedStatement>> statements = ThreadLocal.withInitial(() ->
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
+          if (size() <= STATEMENTS_PER_THREAD) return false;
+          closeQuietly(eldest.getValue());
+          return true;
+        }
+      });
 
   public ClickHouse(Vertx vertx, Config.ClickHouse config) {
     this.database = config.database();
@@ -68,8 +81,8 @@ public final class ClickHouse implements AutoCloseable {
   }
 
   public List<JsonObject> queryBlocking(String sql, Object... params) throws SQLException {
-    try (PreparedStatement st = connection().prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) st.setObject(i + 1, params[i]);
+    PreparedStatement st = prepared(sql, params);
+    try {
       try (ResultSet rs = st.executeQuery()) {
         ResultSetMetaData meta = rs.getMetaData();
         List<JsonObject> rows = new ArrayList<>();
@@ -80,6 +93,9 @@ public final class ClickHouse implements AutoCloseable {
         }
         return rows;
       }
+    } catch (SQLException | RuntimeException e) {
+      forget(sql);
+      throw e;
     }
   }
 
@@ -97,23 +113,38 @@ public final class ClickHouse implements AutoCloseable {
 
   /** Runs a query that reads {@code table}, handing each result row to {@code rows}. */
   public void queryBlocking(String sql, ExternalTable table, RowConsumer rows, Object... params) throws SQLException {
-    try (PreparedStatement st = connection().prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) st.setObject(i + 1, params[i]);
+    queryBlocking(0, sql, table, rows, params);
+  }
+
+  /**
+   * As above, on at most {@code maxThreads} ClickHouse threads (0: the server's default). One thread suits
+   * small, frequent reads: spreading a read of a few granules over every core costs more than it saves.
+   */
+  public void queryBlocking(int maxThreads, String sql, ExternalTable table, RowConsumer rows, Object... params)
+      throws SQLException {
+    PreparedStatement st = prepared(sql, params);
+    try {
       ClickHouseExternalData data = new ClickHouseExternalData(table.name(), new ByteArrayInputStream(table.tsv()));
       data.setStructure(table.structure());
-      try (ResultSet rs = ((ClickHousePreparedStatement) st).executeQuery(Map.of(), List.of(data))) {
+      Map<ClickHouseQueryParam, String> settings =
+          maxThreads > 0 ? Map.of(ClickHouseQueryParam.MAX_THREADS, Integer.toString(maxThreads)) : Map.of();
+      try (ResultSet rs = ((ClickHousePreparedStatement) st).executeQuery(settings, List.of(data))) {
         while (rs.next()) rows.accept(rs);
       }
+    } catch (SQLException | RuntimeException e) {
+      forget(sql);
+      throw e;
     }
   }
 
   /** Runs a query, handing each result row to {@code rows}. */
   public void queryBlocking(String sql, RowConsumer rows, Object... params) throws SQLException {
-    try (PreparedStatement st = connection().prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) st.setObject(i + 1, params[i]);
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) rows.accept(rs);
-      }
+    PreparedStatement st = prepared(sql, params);
+    try (ResultSet rs = st.executeQuery()) {
+      while (rs.next()) rows.accept(rs);
+    } catch (SQLException | RuntimeException e) {
+      forget(sql);
+      throw e;
     }
   }
 
@@ -135,11 +166,12 @@ public final class ClickHouse implements AutoCloseable {
   }
 
   public long queryLongBlocking(String sql, Object... params) throws SQLException {
-    try (PreparedStatement st = connection().prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) st.setObject(i + 1, params[i]);
-      try (ResultSet rs = st.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0L;
-      }
+    PreparedStatement st = prepared(sql, params);
+    try (ResultSet rs = st.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0L;
+    } catch (SQLException | RuntimeException e) {
+      forget(sql);
+      throw e;
     }
   }
 
@@ -160,6 +192,38 @@ public final class ClickHouse implements AutoCloseable {
   public void insertTsvBlocking(String table, String columns, byte[] rows) throws SQLException {
     try (ClickHouseStatement st = (ClickHouseStatement) connection().createStatement()) {
       st.write().send("INSERT INTO " + table + " (" + columns + ")", new ByteArrayInputStream(rows), ClickHouseFormat.TabSeparated);
+    }
+  }
+
+  /**
+   * The thread's prepared statement of {@code sql}, with {@code params} bound. The driver parses a
+   * statement's text when it is prepared, and for a short query that costs more of this process's CPU
+   * than the round trip itself (half of it for a per-contact read); so each thread keeps its recent
+   * statements and binds new values to them. A statement that failed is forgotten.
+   */
+  private PreparedStatement prepared(String sql, Object... params) throws SQLException {
+    Map<String, PreparedStatement> mine = statements.get();
+    PreparedStatement st = mine.get(sql);
+    if (st == null) {
+      st = connection().prepareStatement(sql);
+      mine.put(sql, st);
+    } else {
+      st.clearParameters();
+    }
+    for (int i = 0; i < params.length; i++) st.setObject(i + 1, params[i]);
+    return st;
+  }
+
+  private void forget(String sql) {
+    closeQuietly(statements.get().remove(sql));
+  }
+
+  private static void closeQuietly(Statement st) {
+    if (st == null) return;
+    try {
+      st.close();
+    } catch (SQLException ignored) {
+      // an HTTP-based statement holds nothing that could be lost
     }
   }
 
