@@ -1,5 +1,6 @@
 package dev.shiftlens.contactview;
 
+import dev.shiftlens.platform.Replies;
 import dev.shiftlens.baseline.ContactHistory;
 import dev.shiftlens.baseline.PopulationModel;
 import dev.shiftlens.evaluation.Evaluations;
@@ -9,6 +10,7 @@ import dev.shiftlens.platform.ClickHouse;
 import dev.shiftlens.send.SendApi;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -29,6 +31,10 @@ public final class ContactViewApi {
   /** A contact's preferences are read from its latest this many evaluated sends. */
   private static final int PREFERENCE_SENDS = 1000;
   private static final long POPULATION_LIFTS_REFRESH_MS = 10 * 60_000L;
+  /** Baseline reads running at once; the requests that arrive meanwhile share the next query. */
+  private static final int BASELINE_QUERIES_IN_FLIGHT = 1;
+  private static final int BASELINE_BATCH = 500;
+  private static final long BASELINE_LINGER_MS = 10;
   private static final long EARLIEST = Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
   private static final long LATEST = Instant.parse("9999-01-01T00:00:00Z").toEpochMilli();
   /** An offset whose '+' was sent unescaped in the query string and so reads as a space. */
@@ -36,27 +42,29 @@ public final class ContactViewApi {
 
   private final ContactViewStore store;
   private final ContactViewQueries queries;
-  private final ClickHouse clickhouse;
   private final Evaluations evaluations;
   private final SendApi sends;
   private final PopulationLifts lifts;
+  private final BaselineReader baselines;
   private final int baselineDays;
   private final Supplier<RandomGenerator> random;
 
   /** @param baselineDays the engine's baseline length ({@code SHIFTLENS_BASELINE_DAYS}) */
-  public ContactViewApi(Pool pool, ClickHouse clickhouse, Evaluations evaluations, SendApi sends, int baselineDays) {
-    this(pool, clickhouse, evaluations, sends, baselineDays, ThreadLocalRandom::current);
+  public ContactViewApi(Vertx vertx, Pool pool, ClickHouse clickhouse, Evaluations evaluations, SendApi sends,
+      int baselineDays) {
+    this(vertx, pool, clickhouse, evaluations, sends, baselineDays, ThreadLocalRandom::current);
   }
 
-  ContactViewApi(Pool pool, ClickHouse clickhouse, Evaluations evaluations, SendApi sends, int baselineDays,
+  ContactViewApi(Vertx vertx, Pool pool, ClickHouse clickhouse, Evaluations evaluations, SendApi sends, int baselineDays,
       Supplier<RandomGenerator> random) {
     this.store = new ContactViewStore(pool);
     this.queries = new ContactViewQueries(clickhouse);
-    this.clickhouse = clickhouse;
     this.evaluations = evaluations;
     this.sends = sends;
     this.baselineDays = baselineDays;
     this.random = random;
+    this.baselines = new BaselineReader(queries::baseline, clickhouse::onWorker, BASELINE_QUERIES_IN_FLIGHT, BASELINE_BATCH,
+        BASELINE_LINGER_MS, vertx);
     this.lifts = new PopulationLifts(queries::populationLifts, clickhouse::onWorker, POPULATION_LIFTS_REFRESH_MS);
   }
 
@@ -73,7 +81,9 @@ public final class ContactViewApi {
     long to = Math.floorDiv(asOf, HOUR_MS) * HOUR_MS;
     long from = to - baselineDays * 24L * HOUR_MS;
     Future<ContactViewStore.BaselineRows> rows = store.baseline(id, from, asOf);
-    Future<ContactViewQueries.BaselineReads> reads = clickhouse.onWorker(() -> queries.baseline(id, from, asOf));
+    // Hourly rows start on the hour: the hours that start before as_of are those that start before the end
+    // of its hour, and requests within one hour share a span, so that they can share a query.
+    Future<ContactViewQueries.BaselineReads> reads = baselines.read(id, from, Math.floorDiv(asOf + HOUR_MS - 1, HOUR_MS) * HOUR_MS);
     Future<PopulationModel> model = evaluations.population();
     Future.all(rows, reads, model).onComplete(all -> {
       if (unavailable(ctx, all)) return;
@@ -83,7 +93,7 @@ public final class ContactViewApi {
         return;
       }
       ContactHistory history = reads.result().history().build(row == null ? null : row.timezone());
-      ctx.json(BaselineView.of(id, history, asOf, rows.result().windows(), model.result(), baselineDays));
+      Replies.json(ctx, BaselineView.of(id, history, asOf, rows.result().windows(), model.result(), baselineDays));
     });
   }
 
@@ -103,7 +113,7 @@ public final class ContactViewApi {
         .onComplete(result -> {
           if (unavailable(ctx, result)) return;
           if (result.result() == null) ctx.fail(ApiException.notFound("no contact with contact_id '" + id + "'"));
-          else ctx.json(result.result());
+          else Replies.json(ctx, result.result());
         });
   }
 
@@ -120,7 +130,7 @@ public final class ContactViewApi {
             ctx.fail(ApiException.notFound("no contact with contact_id '" + id + "'"));
             return;
           }
-          ctx.json(PreferenceView.of(id, rows.result().contact(), rows.result().sends(), population.result(), random.get()));
+          Replies.json(ctx, PreferenceView.of(id, rows.result().contact(), rows.result().sends(), population.result(), random.get()));
         });
   }
 

@@ -5,8 +5,12 @@ import dev.shiftlens.platform.ClickHouse;
 import dev.shiftlens.platform.SqlFiles;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** What the views read from ClickHouse. Blocking JDBC: call on the ClickHouse workers. */
@@ -35,20 +39,38 @@ final class ContactViewQueries {
     this.clickhouse = clickhouse;
   }
 
-  /** Hourly counts over the hours that start in {@code [fromMillis, toMillis)}, and the contact's first hour. */
-  BaselineReads baseline(String contactId, long fromMillis, long toMillis) throws SQLException {
-    ContactHistory.Builder history = ContactHistory.builder(contactId);
-    long[] first = {-1};
-    clickhouse.queryBlocking(BASELINE, rs -> {
+  /**
+   * Hourly counts of several contacts over the hours that start in {@code [fromMillis, toMillis)}, and each
+   * one's first hour, in one query: the contacts travel as an external table. Every id asked is in the map.
+   */
+  Map<String, BaselineReads> baseline(Collection<String> contactIds, long fromMillis, long toMillis) throws SQLException {
+    Map<String, ContactHistory.Builder> histories = new HashMap<>();
+    Map<String, Long> first = new HashMap<>();
+    StringBuilder tsv = new StringBuilder(contactIds.size() * 24);
+    for (String id : contactIds) {
+      histories.put(id, ContactHistory.builder(id));
+      tsv.append(ClickHouse.tsv(id)).append('\n');
+    }
+    ClickHouse.ExternalTable batch =
+        new ClickHouse.ExternalTable("batch", "contact_id String", tsv.toString().getBytes(StandardCharsets.UTF_8));
+    clickhouse.queryBlocking(1, BASELINE, batch, rs -> {
+      String id = rs.getString(2);
+      ContactHistory.Builder history = histories.get(id);
+      if (history == null) return;
       if (rs.getString(1).equals("h")) {
         addSeries(history, rs);
       } else {
-        long hour = rs.getLong(5);
-        if (hour > 0) first[0] = hour * 1000L;
+        long hour = rs.getLong(6);
+        if (hour > 0) first.put(id, hour * 1000L);
       }
-    }, contactId, Math.floorDiv(fromMillis, 1000), Math.floorDiv(toMillis + 999, 1000), contactId);
-    if (first[0] >= 0) history.firstSeen(first[0]);
-    return new BaselineReads(history, first[0]);
+    }, Math.floorDiv(fromMillis, 1000), Math.floorDiv(toMillis + 999, 1000));
+    Map<String, BaselineReads> out = new HashMap<>(histories.size() * 2);
+    histories.forEach((id, history) -> {
+      long firstSeen = first.getOrDefault(id, -1L);
+      if (firstSeen >= 0) history.firstSeen(firstSeen);
+      out.put(id, new BaselineReads(history, firstSeen));
+    });
+    return out;
   }
 
   List<LiftRow> populationLifts() throws SQLException {
@@ -60,8 +82,8 @@ final class ContactViewQueries {
 
   /** A row of kind 'h': one event name's hours and counts as comma-separated lists, as evaluation_hourly returns them. */
   private static void addSeries(ContactHistory.Builder b, ResultSet rs) throws SQLException {
-    String name = rs.getString(2);
-    String hours = rs.getString(3), counts = rs.getString(4);
+    String name = rs.getString(3);
+    String hours = rs.getString(4), counts = rs.getString(5);
     int h = 0, c = 0;
     while (h < hours.length()) {
       int hEnd = end(hours, h), cEnd = end(counts, c);
@@ -69,8 +91,8 @@ final class ContactViewQueries {
       h = hEnd + 1;
       c = cEnd + 1;
     }
-    String zone = rs.getString(6);
-    if (zone != null && !zone.isEmpty()) b.zone(zone, rs.getLong(5) * 1000L);
+    String zone = rs.getString(7);
+    if (zone != null && !zone.isEmpty()) b.zone(zone, rs.getLong(6) * 1000L);
   }
 
   private static String withoutComments(String sql) {

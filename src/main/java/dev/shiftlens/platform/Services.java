@@ -85,7 +85,7 @@ public final class Services {
           var type = types.of(name);
           return type.inTotal() ? type.reward() : 0.0;
         }));
-    this.contactViews = new ContactViewApi(pool, clickhouse, evaluations, sends, config.evaluation().baselineDays());
+    this.contactViews = new ContactViewApi(vertx, pool, clickhouse, evaluations, sends, config.evaluation().baselineDays());
   }
 
   /** Stores the events still queued, then closes the store clients. */

@@ -1,0 +1,138 @@
+package dev.shiftlens.contactview;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/**
+ * Reads contacts' hourly counts for baseline views, many requests to one ClickHouse query. A query for
+ * one contact costs ClickHouse mostly its fixed price (analysing the query, opening the table's parts,
+ * reading their marks: about 6 ms of CPU on 18.16), hardly the contact's own rows (about 0.4 ms); so
+ * requests gather for up to {@code lingerMillis} (or until {@code maxBatch} have), and one query reads
+ * all of them that share a span; while {@code maxInFlight} queries run, more gather. The linger is the
+ * latency bought for that: at a few hundred requests a second it makes the difference between
+ * ClickHouse taking a core and a fraction of one.
+ *
+ * <p>Called from any event loop; thread-safe. Each answer is delivered on the context that asked.
+ */
+final class BaselineReader {
+  /** The query itself: blocking, run on a ClickHouse worker. Every id asked is in the answer. */
+  interface Query {
+    Map<String, ContactViewQueries.BaselineReads> read(Collection<String> contactIds, long fromMillis, long toMillis)
+        throws Exception;
+  }
+
+  private record Span(long fromMillis, long toMillis) {}
+
+  private record Waiter(Context context, Promise<ContactViewQueries.BaselineReads> promise) {
+    void complete(ContactViewQueries.BaselineReads reads, Throwable failure) {
+      Runnable done = () -> {
+        if (failure != null) promise.fail(failure);
+        else promise.complete(reads);
+      };
+      if (context == null) done.run();
+      else context.runOnContext(v -> done.run());
+    }
+  }
+
+  private final Query query;
+  private final Function<Callable<Map<String, ContactViewQueries.BaselineReads>>, Future<Map<String, ContactViewQueries.BaselineReads>>> worker;
+  private final int maxInFlight;
+  private final int maxBatch;
+  private final long lingerMillis;
+  private final Vertx vertx;
+  /** Guarded by this: whether a linger timer is set. */
+  private boolean lingering;
+  /** Guarded by this. */
+  private final Map<Span, Map<String, List<Waiter>>> pending = new LinkedHashMap<>();
+  /** Guarded by this. */
+  private int inFlight;
+
+  BaselineReader(Query query,
+      Function<Callable<Map<String, ContactViewQueries.BaselineReads>>, Future<Map<String, ContactViewQueries.BaselineReads>>> worker,
+      int maxInFlight, int maxBatch, long lingerMillis, Vertx vertx) {
+    this.vertx = vertx;
+    this.lingerMillis = lingerMillis;
+    this.query = query;
+    this.worker = worker;
+    this.maxInFlight = maxInFlight;
+    this.maxBatch = maxBatch;
+  }
+
+  /** The contact's hourly counts over the hours that start in {@code [fromMillis, toMillis)}, and its first hour. */
+  Future<ContactViewQueries.BaselineReads> read(String contactId, long fromMillis, long toMillis) {
+    Promise<ContactViewQueries.BaselineReads> promise = Promise.promise();
+    Waiter waiter = new Waiter(Vertx.currentContext(), promise);
+    boolean now;
+    synchronized (this) {
+      Map<String, List<Waiter>> ids = pending.computeIfAbsent(new Span(fromMillis, toMillis), s -> new LinkedHashMap<>());
+      ids.computeIfAbsent(contactId, id -> new ArrayList<>(1)).add(waiter);
+      now = lingerMillis <= 0 || ids.size() >= maxBatch;
+      if (!now && !lingering) {
+        lingering = true;
+        vertx.setTimer(lingerMillis, t -> {
+          synchronized (this) {
+            lingering = false;
+          }
+          drain();
+        });
+      }
+    }
+    if (now) drain();
+    return promise.future();
+  }
+
+  private void drain() {
+    while (true) {
+      Span span;
+      Map<String, List<Waiter>> batch;
+      synchronized (this) {
+        if (inFlight >= maxInFlight || pending.isEmpty()) return;
+        Iterator<Map.Entry<Span, Map<String, List<Waiter>>>> spans = pending.entrySet().iterator();
+        Map.Entry<Span, Map<String, List<Waiter>>> first = spans.next();
+        span = first.getKey();
+        Map<String, List<Waiter>> all = first.getValue();
+        if (all.size() <= maxBatch) {
+          batch = all;
+          spans.remove();
+        } else {
+          batch = new LinkedHashMap<>();
+          Iterator<Map.Entry<String, List<Waiter>>> ids = all.entrySet().iterator();
+          while (batch.size() < maxBatch) {
+            Map.Entry<String, List<Waiter>> e = ids.next();
+            batch.put(e.getKey(), e.getValue());
+            ids.remove();
+          }
+        }
+        inFlight++;
+      }
+      Future<Map<String, ContactViewQueries.BaselineReads>> answer;
+      try {
+        answer = worker.apply(() -> query.read(batch.keySet(), span.fromMillis(), span.toMillis()));
+      } catch (RuntimeException e) {
+        answer = Future.failedFuture(e);
+      }
+      answer.onComplete(result -> {
+        synchronized (this) {
+          inFlight--;
+        }
+        batch.forEach((id, waiters) -> {
+          ContactViewQueries.BaselineReads reads = result.succeeded() ? result.result().get(id) : null;
+          Throwable failure = result.failed() ? result.cause()
+              : reads == null ? new IllegalStateException("no baseline read for contact " + id) : null;
+          waiters.forEach(w -> w.complete(reads, failure));
+        });
+        drain();
+      });
+    }
+  }
+}
