@@ -55,7 +55,13 @@ Try:
   curl -s -H "Authorization: Bearer \$SHIFTLENS_API_KEY" $url/v1/contacts/c00042
   curl -s -H "Authorization: Bearer \$SHIFTLENS_API_KEY" $url/v1/sends/s-42-1
   curl -s -H "Authorization: Bearer \$SHIFTLENS_API_KEY" "$url/v1/sends?message_id=promo_10pct&limit=5"
+  curl -s -H "Authorization: Bearer \$SHIFTLENS_API_KEY" "$url/v1/metrics/sends?group_by=message_id"
+  curl -s -H "Authorization: Bearer \$SHIFTLENS_API_KEY" $url/v1/contacts/c00042/baseline
+  curl -s -H "Authorization: Bearer \$SHIFTLENS_API_KEY" $url/v1/contacts/c00042/preferences
+  curl -s -H "Authorization: Bearer \$SHIFTLENS_API_KEY" -H "Content-Type: application/json" -d '{"behavior":[{"event_name":"purchase","within_days":30}],"limit":5}' $url/v1/audiences/query
+  curl -sN -H "Authorization: Bearer \$SHIFTLENS_API_KEY" $url/v1/stream/shifts
   curl -s $url/health
+The API's OpenAPI document is at $url/openapi.yaml, browsable at $url/docs.
 Sends are evaluated within seconds of loading (their windows have closed); /v1/status shows
 pending_evaluations and evaluated_sends. The demo's ground truth is in target/demo/ground-truth.json. Server log: target/shiftlens.log.
 Press Ctrl-C to stop the server.
