@@ -62,6 +62,26 @@ public record ContactHistory(String contactId, ZoneId zone, long firstSeenMillis
       return this;
     }
 
+    /**
+     * Several hours of {@code eventName} at once, as the stores return them: hours (epoch seconds) and
+     * counts as two comma-separated lists of equal length.
+     */
+    public Builder addAll(String eventName, String hourSeconds, String counts) {
+      int h = 0, c = 0;
+      while (h < hourSeconds.length()) {
+        int hEnd = endOfItem(hourSeconds, h), cEnd = endOfItem(counts, c);
+        add(eventName, Long.parseLong(hourSeconds, h, hEnd, 10) * 1000L, Integer.parseInt(counts, c, cEnd, 10));
+        h = hEnd + 1;
+        c = cEnd + 1;
+      }
+      return this;
+    }
+
+    private static int endOfItem(String list, int from) {
+      int comma = list.indexOf(',', from);
+      return comma < 0 ? list.length() : comma;
+    }
+
     /** Events of {@code eventName} in the UTC hour starting at {@code hourMillis}. */
     public Builder add(String eventName, long hourMillis, int count) {
       long hour = Math.floorDiv(hourMillis, HOUR_MS);

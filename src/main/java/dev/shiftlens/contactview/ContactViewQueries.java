@@ -82,15 +82,7 @@ final class ContactViewQueries {
 
   /** A row of kind 'h': one event name's hours and counts as comma-separated lists, as evaluation_hourly returns them. */
   private static void addSeries(ContactHistory.Builder b, ResultSet rs) throws SQLException {
-    String name = rs.getString(3);
-    String hours = rs.getString(4), counts = rs.getString(5);
-    int h = 0, c = 0;
-    while (h < hours.length()) {
-      int hEnd = end(hours, h), cEnd = end(counts, c);
-      b.add(name, Long.parseLong(hours, h, hEnd, 10) * 1000L, Integer.parseInt(counts, c, cEnd, 10));
-      h = hEnd + 1;
-      c = cEnd + 1;
-    }
+    b.addAll(rs.getString(3), rs.getString(4), rs.getString(5));
     String zone = rs.getString(7);
     if (zone != null && !zone.isEmpty()) b.zone(zone, rs.getLong(6) * 1000L);
   }
@@ -99,8 +91,4 @@ final class ContactViewQueries {
     return sql.lines().filter(line -> !line.strip().startsWith("--")).collect(Collectors.joining("\n"));
   }
 
-  private static int end(String list, int from) {
-    int comma = list.indexOf(',', from);
-    return comma < 0 ? list.length() : comma;
-  }
 }

@@ -80,23 +80,11 @@ final class EvaluationQueries {
   /** A row of evaluation_hourly or population_sample: one contact's hours and counts of one event name. */
   private static void addSeries(Map<String, ContactHistory.Builder> out, java.sql.ResultSet rs) throws SQLException {
     ContactHistory.Builder b = out.computeIfAbsent(rs.getString(1), ContactHistory::builder);
-    String name = rs.getString(2);
-    String hours = rs.getString(3), counts = rs.getString(4);
-    int h = 0, c = 0;
-    while (h < hours.length()) {
-      int hEnd = end(hours, h), cEnd = end(counts, c);
-      b.add(name, Long.parseLong(hours, h, hEnd, 10) * 1000L, Integer.parseInt(counts, c, cEnd, 10));
-      h = hEnd + 1;
-      c = cEnd + 1;
-    }
+    b.addAll(rs.getString(2), rs.getString(3), rs.getString(4));
     String zone = rs.getString(6);
     if (zone != null && !zone.isEmpty()) b.zone(zone, rs.getLong(5) * 1000L);
   }
 
-  private static int end(String list, int from) {
-    int comma = list.indexOf(',', from);
-    return comma < 0 ? list.length() : comma;
-  }
 
   private static ClickHouse.ExternalTable batchTable(Collection<ClaimedSend> batch) {
     StringBuilder tsv = new StringBuilder(batch.size() * 64);

@@ -17,6 +17,17 @@ class ContactHistoryTest {
   }
 
   @Test
+  void hoursAndCountsReadFromCommaSeparatedListsAreTheSameAsAddedOneByOne() {
+    ContactHistory listed = ContactHistory.builder("c").addAll("open", "7200,3600,10800", "2,1,5").build(null);
+    ContactHistory single = ContactHistory.builder("c")
+        .add("open", 3_600_000L, 1).add("open", 7_200_000L, 2).add("open", 10_800_000L, 5).build(null);
+    assertArrayEquals(single.series().get("open").hours(), listed.series().get("open").hours());
+    assertArrayEquals(single.series().get("open").counts(), listed.series().get("open").counts());
+    assertEquals(3_600_000L, listed.firstSeenMillis());
+    assertEquals(0, ContactHistory.builder("c").addAll("open", "", "").build(null).series().size());
+  }
+
+  @Test
   void theBuilderSortsHoursAndMergesRowsOfTheSameHour() {
     ContactHistory h = ContactHistory.builder("c1")
         .add("open", hour(10), 2)
