@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -20,7 +21,11 @@ import java.util.function.Function;
  * requests gather for up to {@code lingerMillis} (or until {@code maxBatch} have), and one query reads
  * all of them that share a span; while {@code maxInFlight} queries run, more gather. The linger is the
  * latency bought for that: at a few hundred requests a second it makes the difference between
- * ClickHouse taking a core and a fraction of one.
+ * ClickHouse taking a core and a fraction of one. What a query read is kept for {@code cacheMillis}
+ * (at most {@code cacheEntries} contacts): an agent that asks about the same contact again within
+ * that time is answered from memory, at the price of events that arrived meanwhile showing only
+ * after it (they can only change {@code last_seen}: the baseline itself ends before the hour of the
+ * request).
  *
  * <p>Called from any event loop; thread-safe. Each answer is delivered on the context that asked.
  */
@@ -32,6 +37,8 @@ final class BaselineReader {
   }
 
   private record Span(long fromMillis, long toMillis) {}
+
+  private record Cached(Span span, ContactViewQueries.BaselineReads reads, long expiresAtMillis) {}
 
   private record Waiter(Context context, Promise<ContactViewQueries.BaselineReads> promise) {
     void complete(ContactViewQueries.BaselineReads reads, Throwable failure) {
@@ -50,6 +57,9 @@ final class BaselineReader {
   private final int maxBatch;
   private final long lingerMillis;
   private final Vertx vertx;
+  private final long cacheMillis;
+  private final int cacheEntries;
+  private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
   /** Guarded by this: whether a linger timer is set. */
   private boolean lingering;
   /** Guarded by this. */
@@ -59,8 +69,10 @@ final class BaselineReader {
 
   BaselineReader(Query query,
       Function<Callable<Map<String, ContactViewQueries.BaselineReads>>, Future<Map<String, ContactViewQueries.BaselineReads>>> worker,
-      int maxInFlight, int maxBatch, long lingerMillis, Vertx vertx) {
+      int maxInFlight, int maxBatch, long lingerMillis, long cacheMillis, int cacheEntries, Vertx vertx) {
     this.vertx = vertx;
+    this.cacheMillis = cacheMillis;
+    this.cacheEntries = cacheEntries;
     this.lingerMillis = lingerMillis;
     this.query = query;
     this.worker = worker;
@@ -70,6 +82,11 @@ final class BaselineReader {
 
   /** The contact's hourly counts over the hours that start in {@code [fromMillis, toMillis)}, and its first hour. */
   Future<ContactViewQueries.BaselineReads> read(String contactId, long fromMillis, long toMillis) {
+    Span asked = new Span(fromMillis, toMillis);
+    Cached hit = cache.get(contactId);
+    if (hit != null && hit.span().equals(asked) && hit.expiresAtMillis() > System.currentTimeMillis()) {
+      return Future.succeededFuture(hit.reads());
+    }
     Promise<ContactViewQueries.BaselineReads> promise = Promise.promise();
     Waiter waiter = new Waiter(Vertx.currentContext(), promise);
     boolean now;
@@ -89,6 +106,16 @@ final class BaselineReader {
     }
     if (now) drain();
     return promise.future();
+  }
+
+  private void remember(String contactId, Cached read) {
+    if (cacheMillis <= 0) return;
+    if (cache.size() >= cacheEntries) {
+      long now = System.currentTimeMillis();
+      cache.values().removeIf(c -> c.expiresAtMillis() <= now);
+      if (cache.size() >= cacheEntries) return;
+    }
+    cache.put(contactId, read);
   }
 
   private void drain() {
@@ -125,8 +152,10 @@ final class BaselineReader {
         synchronized (this) {
           inFlight--;
         }
+        long expires = System.currentTimeMillis() + cacheMillis;
         batch.forEach((id, waiters) -> {
           ContactViewQueries.BaselineReads reads = result.succeeded() ? result.result().get(id) : null;
+          if (reads != null) remember(id, new Cached(span, reads, expires));
           Throwable failure = result.failed() ? result.cause()
               : reads == null ? new IllegalStateException("no baseline read for contact " + id) : null;
           waiters.forEach(w -> w.complete(reads, failure));

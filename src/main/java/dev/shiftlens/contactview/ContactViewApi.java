@@ -35,6 +35,9 @@ public final class ContactViewApi {
   private static final int BASELINE_QUERIES_IN_FLIGHT = 1;
   private static final int BASELINE_BATCH = 500;
   private static final long BASELINE_LINGER_MS = 10;
+  /** A contact's hourly counts are read again after a minute at the latest. */
+  private static final long BASELINE_CACHE_MS = 60_000;
+  private static final int BASELINE_CACHE_CONTACTS = 50_000;
   private static final long EARLIEST = Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
   private static final long LATEST = Instant.parse("9999-01-01T00:00:00Z").toEpochMilli();
   /** An offset whose '+' was sent unescaped in the query string and so reads as a space. */
@@ -64,7 +67,7 @@ public final class ContactViewApi {
     this.baselineDays = baselineDays;
     this.random = random;
     this.baselines = new BaselineReader(queries::baseline, clickhouse::onWorker, BASELINE_QUERIES_IN_FLIGHT, BASELINE_BATCH,
-        BASELINE_LINGER_MS, vertx);
+        BASELINE_LINGER_MS, BASELINE_CACHE_MS, BASELINE_CACHE_CONTACTS, vertx);
     this.lifts = new PopulationLifts(queries::populationLifts, clickhouse::onWorker, POPULATION_LIFTS_REFRESH_MS);
   }
 

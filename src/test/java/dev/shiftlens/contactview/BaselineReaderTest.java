@@ -33,7 +33,7 @@ class BaselineReaderTest {
   }
 
   private BaselineReader reader(BaselineReader.Query query, long lingerMillis, int maxBatch) {
-    return new BaselineReader(query, work -> vertx.executeBlocking(work, false), 1, maxBatch, lingerMillis, vertx);
+    return new BaselineReader(query, work -> vertx.executeBlocking(work, false), 1, maxBatch, lingerMillis, 0, 0, vertx);
   }
 
   @Test
@@ -68,6 +68,19 @@ class BaselineReaderTest {
     var second = reader.read("b", 0, 1);
     Future.all(first, second).await(10, TimeUnit.SECONDS);
     assertEquals(List.of(List.of("a", "b")), queries);
+  }
+
+  @Test
+  void aContactAskedAgainWithinTheCacheTimeIsAnsweredFromMemoryAndAfterItIsReadAgain() throws Exception {
+    BaselineReader reader = new BaselineReader(this::answer, work -> vertx.executeBlocking(work, false), 1, 500, 1, 300, 100, vertx);
+    reader.read("a", 1000, 2000).await(10, TimeUnit.SECONDS);
+    reader.read("a", 1000, 2000).await(10, TimeUnit.SECONDS);
+    assertEquals(1, queries.size(), "the second read is cached: " + queries);
+    reader.read("a", 1000, 3000).await(10, TimeUnit.SECONDS);
+    assertEquals(2, queries.size(), "another span is read: " + queries);
+    Thread.sleep(400);
+    reader.read("a", 1000, 3000).await(10, TimeUnit.SECONDS);
+    assertEquals(3, queries.size(), "an expired read is read again: " + queries);
   }
 
   @Test
