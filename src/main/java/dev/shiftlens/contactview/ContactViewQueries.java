@@ -3,7 +3,6 @@ package dev.shiftlens.contactview;
 import dev.shiftlens.baseline.ContactHistory;
 import dev.shiftlens.platform.ClickHouse;
 import dev.shiftlens.platform.SqlFiles;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -57,11 +56,11 @@ final class ContactViewQueries {
       String id = rs.getString(2);
       ContactHistory.Builder history = histories.get(id);
       if (history == null) return;
+      long hourMillis = rs.getLong(4) * 1000L;
       if (rs.getString(1).equals("h")) {
-        addSeries(history, rs);
-      } else {
-        long hour = rs.getLong(6);
-        if (hour > 0) first.put(id, hour * 1000L);
+        history.add(rs.getString(3), hourMillis, rs.getInt(5), rs.getString(6));
+      } else if (hourMillis > 0) {
+        first.put(id, hourMillis);
       }
     }, Math.floorDiv(fromMillis, 1000), Math.floorDiv(toMillis + 999, 1000));
     Map<String, BaselineReads> out = new HashMap<>(histories.size() * 2);
@@ -78,13 +77,6 @@ final class ContactViewQueries {
     clickhouse.queryBlocking(POPULATION_LIFTS, rs -> rows.add(new LiftRow(rs.getString(1), rs.getInt(2), rs.getInt(3),
         rs.getString(4), rs.getLong(5), rs.getDouble(6), rs.getDouble(7))));
     return rows;
-  }
-
-  /** A row of kind 'h': one event name's hours and counts as comma-separated lists, as evaluation_hourly returns them. */
-  private static void addSeries(ContactHistory.Builder b, ResultSet rs) throws SQLException {
-    b.addAll(rs.getString(3), rs.getString(4), rs.getString(5));
-    String zone = rs.getString(7);
-    if (zone != null && !zone.isEmpty()) b.zone(zone, rs.getLong(6) * 1000L);
   }
 
   private static String withoutComments(String sql) {
