@@ -1,12 +1,12 @@
 package dev.shiftlens.contactview;
 
-import dev.shiftlens.platform.Replies;
 import dev.shiftlens.baseline.ContactHistory;
 import dev.shiftlens.baseline.PopulationModel;
 import dev.shiftlens.evaluation.Evaluations;
-import dev.shiftlens.ingest.Times;
 import dev.shiftlens.platform.ApiException;
 import dev.shiftlens.platform.ClickHouse;
+import dev.shiftlens.platform.QueryParams;
+import dev.shiftlens.platform.Replies;
 import dev.shiftlens.send.SendApi;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
-import java.util.regex.Pattern;
 
 /**
  * {@code GET /v1/contacts/{contact_id}/baseline}, {@code .../shifts} and {@code .../preferences}.
@@ -40,8 +39,6 @@ public final class ContactViewApi {
   private static final int BASELINE_CACHE_CONTACTS = 50_000;
   private static final long EARLIEST = Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
   private static final long LATEST = Instant.parse("9999-01-01T00:00:00Z").toEpochMilli();
-  /** An offset whose '+' was sent unescaped in the query string and so reads as a space. */
-  private static final Pattern SPACE_FOR_PLUS = Pattern.compile("(.{19,}) (\\d{2}(:?\\d{2})?)$");
 
   private final ContactViewStore store;
   private final ContactViewQueries queries;
@@ -146,12 +143,7 @@ public final class ContactViewApi {
 
   static long asOf(String value) {
     if (value == null || value.isEmpty()) return System.currentTimeMillis();
-    long millis;
-    try {
-      millis = Times.fromText(SPACE_FOR_PLUS.matcher(value.strip()).replaceFirst("$1+$2"));
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      throw ApiException.badField("as_of", "must be an RFC 3339 time or epoch seconds: " + e.getMessage());
-    }
+    long millis = QueryParams.timeMillis("as_of", value);
     if (millis < EARLIEST || millis >= LATEST) throw ApiException.badField("as_of", "must be a time from the year 2000 on");
     return millis;
   }

@@ -1,10 +1,9 @@
 package dev.shiftlens.query;
 
-import dev.shiftlens.ingest.Times;
 import dev.shiftlens.platform.ApiException;
+import dev.shiftlens.platform.QueryParams;
 import io.vertx.core.MultiMap;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The query parameters of {@code GET /v1/metrics/sends}, checked: a bad one is a 400 that names it. An
@@ -23,10 +22,9 @@ record MetricsQuery(String groupBy, String labelKey, String eventName, long from
   static final List<String> GROUPS = List.of("message_id", "channel", "label:<key>", "day", "send_hour");
   /** The range of ClickHouse's DateTime. */
   static final long MAX_SECONDS = 4_294_967_295L;
-  private static final Pattern SPACE_FOR_PLUS = Pattern.compile("(.{19,}) (\\d{2}(:?\\d{2})?)$");
 
   static MetricsQuery parse(MultiMap params) {
-    String group = text(params, "group_by");
+    String group = QueryParams.single(params, "group_by");
     if (group == null) throw ApiException.badField("group_by", "is required: one of " + String.join(", ", GROUPS));
     String groupBy;
     String labelKey = "";
@@ -49,14 +47,14 @@ record MetricsQuery(String groupBy, String labelKey, String eventName, long from
     } else {
       throw ApiException.badField("group_by", "must be one of " + String.join(", ", GROUPS) + ", got '" + abbreviate(group) + "'");
     }
-    String eventName = text(params, "event_name");
+    String eventName = QueryParams.single(params, "event_name");
     if (eventName == null) eventName = "*";
     if (eventName.length() > 256) throw ApiException.badField("event_name", "must be at most 256 characters");
     long from = seconds(params, "from", false);
     long to = seconds(params, "to", true);
     if (from > to) throw ApiException.badField("to", "must not be before 'from'");
-    String messageId = text(params, "message_id");
-    String channel = text(params, "channel");
+    String messageId = QueryParams.single(params, "message_id");
+    String channel = QueryParams.single(params, "channel");
     return new MetricsQuery(groupBy, labelKey, eventName, from, to, messageId == null ? "" : messageId,
         channel == null ? "" : channel);
   }
@@ -66,27 +64,11 @@ record MetricsQuery(String groupBy, String labelKey, String eventName, long from
     return groupBy.equals("label") ? "label:" + labelKey : groupBy;
   }
 
-  private static String text(MultiMap params, String name) {
-    List<String> values = params.getAll(name);
-    if (values.isEmpty()) return null;
-    if (values.size() > 1) throw ApiException.badField(name, "is given more than once");
-    String v = values.get(0);
-    if (v.isEmpty()) return null;
-    if (v.indexOf('\u0000') >= 0) throw ApiException.badField(name, "must not contain the NUL character");
-    return v;
-  }
-
   /** A time as epoch seconds: {@code from} rounded up, {@code to} rounded up too (exclusive), clamped to DateTime's range. */
   private static long seconds(MultiMap params, String name, boolean isTo) {
-    String v = text(params, name);
+    String v = QueryParams.single(params, name);
     if (v == null) return isTo ? MAX_SECONDS : 0;
-    String t = SPACE_FOR_PLUS.matcher(v.strip()).replaceFirst("$1+$2");
-    long millis;
-    try {
-      millis = Times.fromText(t);
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      throw ApiException.badField(name, "must be an RFC 3339 time or epoch seconds: " + e.getMessage());
-    }
+    long millis = QueryParams.timeMillis(name, v);
     long s = Math.floorDiv(millis + 999, 1000);
     return Math.max(0, Math.min(MAX_SECONDS, s));
   }

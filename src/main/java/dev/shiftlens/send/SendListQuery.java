@@ -1,13 +1,12 @@
 package dev.shiftlens.send;
 
-import dev.shiftlens.ingest.Times;
 import dev.shiftlens.platform.ApiException;
+import dev.shiftlens.platform.QueryParams;
 import io.vertx.core.MultiMap;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The query parameters of {@code GET /v1/sends}, checked: a bad one is a 400 that names it. An empty
@@ -27,13 +26,11 @@ record SendListQuery(
   /** Times PostgreSQL and the API both handle: years 1 to 9999 (epoch milliseconds). */
   static final long EARLIEST = Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
   static final long LATEST = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli() + 1;
-  /** An offset whose '+' was sent unescaped in the query string and so reads as a space. */
-  private static final Pattern SPACE_FOR_PLUS = Pattern.compile("(.{19,}) (\\d{2}(:?\\d{2})?)$");
 
   static SendListQuery parse(MultiMap params) {
-    String contactId = text(params, "contact_id");
-    String messageId = text(params, "message_id");
-    String status = text(params, "status");
+    String contactId = QueryParams.single(params, "contact_id");
+    String messageId = QueryParams.single(params, "message_id");
+    String status = QueryParams.single(params, "status");
     if (status != null && !STATUSES.contains(status)) {
       throw ApiException.badField("status", "must be one of " + String.join(", ", STATUSES) + ", got '" + abbreviate(status) + "'");
     }
@@ -42,7 +39,7 @@ record SendListQuery(
     if (from != null && to != null && from.isAfter(to)) {
       throw ApiException.badField("to", "must not be before 'from' (" + from.toInstant() + "), got " + to.toInstant());
     }
-    String cursor = text(params, "cursor");
+    String cursor = QueryParams.single(params, "cursor");
     return new SendListQuery(contactId, messageId, status, from, to, cursor == null ? null : SendCursor.decode(cursor), limit(params));
   }
 
@@ -56,32 +53,16 @@ record SendListQuery(
     return new SendListQuery(contactId, q.messageId(), q.status(), q.from(), q.to(), q.after(), q.limit());
   }
 
-  private static String text(MultiMap params, String name) {
-    List<String> values = params.getAll(name);
-    if (values.isEmpty()) return null;
-    if (values.size() > 1) throw ApiException.badField(name, "is given more than once");
-    String v = values.get(0);
-    if (v.isEmpty()) return null;
-    if (v.indexOf('\u0000') >= 0) throw ApiException.badField(name, "must not contain the NUL character");
-    return v;
-  }
-
   private static OffsetDateTime time(MultiMap params, String name) {
-    String v = text(params, name);
+    String v = QueryParams.single(params, name);
     if (v == null) return null;
-    String t = SPACE_FOR_PLUS.matcher(v.strip()).replaceFirst("$1+$2");
-    long millis;
-    try {
-      millis = Times.fromText(t);
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      throw ApiException.badField(name, "must be an RFC 3339 time or epoch seconds: " + e.getMessage());
-    }
+    long millis = QueryParams.timeMillis(name, v);
     if (millis < EARLIEST || millis >= LATEST) throw ApiException.badField(name, "must be a time between the years 1 and 9999");
     return OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
   }
 
   private static int limit(MultiMap params) {
-    String v = text(params, "limit");
+    String v = QueryParams.single(params, "limit");
     if (v == null) return DEFAULT_LIMIT;
     int limit;
     try {
