@@ -20,7 +20,7 @@ public final class AudienceApi {
     Bodies.read(ctx, MAX_BODY_BYTES)
         .map(AudienceRequest::parse)
         .compose(request -> audiences.query(request)
-            .recover(e -> Future.failedFuture(ApiException.unavailable("the store is unavailable: " + e.getMessage(), 5))))
+            .recover(e -> Future.failedFuture(ApiException.storeUnavailable(e))))
         .onComplete(answer -> {
           if (answer.failed()) ctx.fail(answer.cause());
           else ctx.json(answer.result());

@@ -137,7 +137,7 @@ public final class ContactViewApi {
   /** Fails the request with a 503 when a store read failed; true when it did. */
   private static boolean unavailable(RoutingContext ctx, AsyncResult<?> result) {
     if (result.succeeded()) return false;
-    ctx.fail(ApiException.unavailable("the store is unavailable: " + result.cause().getMessage(), 5));
+    ctx.fail(ApiException.storeUnavailable(result.cause()));
     return true;
   }
 

@@ -22,7 +22,7 @@ public final class EventTypeApi {
     Bodies.read(ctx, MAX_BODY_BYTES)
         .map(body -> EventTypeRequest.parse(ctx.pathParam("event_name"), body))
         .compose(type -> types.put(type)
-            .recover(e -> Future.failedFuture(ApiException.unavailable("the store is unavailable: " + e.getMessage(), 5))))
+            .recover(e -> Future.failedFuture(ApiException.storeUnavailable(e))))
         .onComplete(stored -> {
           if (stored.failed()) ctx.fail(stored.cause());
           else ctx.json(stored.result());
@@ -31,7 +31,7 @@ public final class EventTypeApi {
 
   public void list(RoutingContext ctx) {
     types.list().onComplete(listed -> {
-      if (listed.failed()) ctx.fail(ApiException.unavailable("the store is unavailable: " + listed.cause().getMessage(), 5));
+      if (listed.failed()) ctx.fail(ApiException.storeUnavailable(listed.cause()));
       else ctx.json(new JsonObject().put("items", new JsonArray(listed.result())));
     });
   }

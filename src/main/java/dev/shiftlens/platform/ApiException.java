@@ -51,4 +51,12 @@ public class ApiException extends RuntimeException {
   public static ApiException unavailable(String detail, int retryAfterSeconds) {
     return new ApiException(503, "Service Unavailable", detail, new JsonObject().put("retry_after", retryAfterSeconds));
   }
+
+  /**
+   * A store failed while a request was read or written: a 503 to retry in 5 s, naming the cause. A
+   * cause that is already an API error is answered as it is.
+   */
+  public static ApiException storeUnavailable(Throwable cause) {
+    return cause instanceof ApiException api ? api : unavailable("the store is unavailable: " + cause.getMessage(), 5);
+  }
 }

@@ -28,7 +28,7 @@ final class ApiKeyApi {
           return keys.store().insert(UUID.randomUUID(), request.name(), ApiKeys.sha256(key), key.substring(0, ApiKeys.PREFIX_LENGTH),
                   request.scopes())
               .map(stored -> stored.put("key", key))
-              .recover(e -> Future.failedFuture(unavailable(e)));
+              .recover(e -> Future.failedFuture(ApiException.storeUnavailable(e)));
         })
         .onComplete(created -> {
           if (created.failed()) {
@@ -44,7 +44,7 @@ final class ApiKeyApi {
 
   void list(RoutingContext ctx) {
     keys.store().list().onComplete(listed -> {
-      if (listed.failed()) ctx.fail(unavailable(listed.cause()));
+      if (listed.failed()) ctx.fail(ApiException.storeUnavailable(listed.cause()));
       else ctx.json(new JsonObject().put("items", new JsonArray(listed.result())));
     });
   }
@@ -60,7 +60,7 @@ final class ApiKeyApi {
     }
     keys.store().revoke(id).onComplete(revoked -> {
       if (revoked.failed()) {
-        ctx.fail(unavailable(revoked.cause()));
+        ctx.fail(ApiException.storeUnavailable(revoked.cause()));
       } else if (revoked.result() == null) {
         ctx.fail(ApiException.notFound("no API key with id '" + raw + "'"));
       } else {
@@ -68,9 +68,5 @@ final class ApiKeyApi {
         ctx.response().setStatusCode(204).end();
       }
     });
-  }
-
-  private static ApiException unavailable(Throwable e) {
-    return e instanceof ApiException api ? api : ApiException.unavailable("the store is unavailable: " + e.getMessage(), 5);
   }
 }

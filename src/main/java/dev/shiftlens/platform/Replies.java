@@ -26,7 +26,7 @@ public final class Replies {
   /** The object as JSON; 404 with {@code missing} when it is null; 503 when the store failed. */
   public static void jsonOrNotFound(RoutingContext ctx, Future<JsonObject> lookup, String missing) {
     lookup.onComplete(result -> {
-      if (result.failed()) ctx.fail(ApiException.unavailable("the store is unavailable: " + result.cause().getMessage(), 5));
+      if (result.failed()) ctx.fail(ApiException.storeUnavailable(result.cause()));
       else if (result.result() == null) ctx.fail(ApiException.notFound(missing));
       else json(ctx, result.result());
     });

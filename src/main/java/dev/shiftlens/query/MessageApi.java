@@ -24,7 +24,7 @@ public final class MessageApi {
     Bodies.read(ctx, MAX_BODY_BYTES)
         .map(body -> share(id, body.toString()))
         .compose(share -> messages.put(id, share)
-            .recover(e -> Future.failedFuture(ApiException.unavailable("the store is unavailable: " + e.getMessage(), 5))))
+            .recover(e -> Future.failedFuture(ApiException.storeUnavailable(e))))
         .onComplete(stored -> {
           if (stored.failed()) ctx.fail(stored.cause());
           else ctx.json(stored.result());
@@ -33,7 +33,7 @@ public final class MessageApi {
 
   public void list(RoutingContext ctx) {
     messages.list().onComplete(listed -> {
-      if (listed.failed()) ctx.fail(ApiException.unavailable("the store is unavailable: " + listed.cause().getMessage(), 5));
+      if (listed.failed()) ctx.fail(ApiException.storeUnavailable(listed.cause()));
       else ctx.json(new JsonObject().put("items", new JsonArray(listed.result())));
     });
   }

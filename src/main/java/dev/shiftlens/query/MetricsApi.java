@@ -35,7 +35,7 @@ public final class MetricsApi {
     metrics.arms(query)
         .compose(arms -> shares(query, arms).map(shares -> MetricsReport.build(query, arms, shares, alpha)))
         .onComplete(report -> {
-          if (report.failed()) ctx.fail(ApiException.unavailable("the store is unavailable: " + report.cause().getMessage(), 5));
+          if (report.failed()) ctx.fail(ApiException.storeUnavailable(report.cause()));
           else ctx.json(report.result());
         });
   }

@@ -37,7 +37,7 @@ public final class SendApi {
       return;
     }
     sends.list(query).onComplete(page -> {
-      if (page.failed()) ctx.fail(ApiException.unavailable("the store is unavailable: " + page.cause().getMessage(), 5));
+      if (page.failed()) ctx.fail(ApiException.storeUnavailable(page.cause()));
       else Replies.json(ctx, page.result());
     });
   }

@@ -87,7 +87,7 @@ public final class StreamApi {
     missed.onComplete(read -> {
       if (read.failed()) {
         stream.close();
-        ctx.fail(ApiException.unavailable("the store is unavailable: " + read.cause().getMessage(), 5));
+        ctx.fail(ApiException.storeUnavailable(read.cause()));
         return;
       }
       response.setChunked(true)
