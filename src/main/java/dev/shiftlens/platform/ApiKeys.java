@@ -29,6 +29,15 @@ public final class ApiKeys {
   /** Characters of a key shown in listings: {@code sl_} and 9 of its 43 random characters (54 of 256 bits). */
   static final int PREFIX_LENGTH = 12;
 
+  /** One digest per thread: looking the algorithm up again for every request cost more than hashing the key. */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  });
+
   private final byte[] environmentKeyHash;
   private final ApiKeyStore store;
   private final KeyCache cache;
@@ -97,11 +106,7 @@ public final class ApiKeys {
   }
 
   static byte[] sha256(String key) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
+    return SHA_256.get().digest(key.getBytes(StandardCharsets.UTF_8));
   }
 
   ApiKeyStore store() {
