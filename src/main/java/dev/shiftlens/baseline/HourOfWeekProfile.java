@@ -21,10 +21,15 @@ public final class HourOfWeekProfile {
    */
   private static final double SMOOTHING_SHARE = 0.01;
 
+  private static final long WEEK_MS = HOURS * HOUR_MS;
+
   private final double[] weights;
+  /** The sum of the weights: a whole week's exposure. */
+  private final double weekTotal;
 
   private HourOfWeekProfile(double[] weights) {
     this.weights = weights;
+    this.weekTotal = Arrays.stream(weights).sum();
   }
 
   /** Every hour alike: exposure is clock time. What a naive baseline assumes. */
@@ -77,8 +82,8 @@ public final class HourOfWeekProfile {
 
   /**
    * Exposure of {@code [fromMillis, toMillis)} in hours: the integral of the weights over it, each
-   * piece weighted by the local hour it falls in. Steps through the hours, looking the zone's offset
-   * up again only at its transitions.
+   * piece weighted by the local hour it falls in. Adds whole weeks at once and steps through the other
+   * hours, looking the zone's offset up again only at its transitions.
    */
   public double exposure(ZoneId zone, long fromMillis, long toMillis) {
     if (toMillis <= fromMillis) return 0;
@@ -91,6 +96,13 @@ public final class HourOfWeekProfile {
       if (t >= nextChange) {
         offset = rules.getOffset(Instant.ofEpochMilli(t)).getTotalSeconds();
         nextChange = nextTransition(rules, t);
+      }
+      // Any whole week at one offset, wherever it starts, covers every hour of the week for an hour in all.
+      long weeks = (Math.min(toMillis, nextChange) - t) / WEEK_MS;
+      if (weeks > 0) {
+        sum += weeks * weekTotal;
+        t += weeks * WEEK_MS;
+        continue;
       }
       // End of the local hour that t is in, at this offset.
       long local = t + offset * 1000L;

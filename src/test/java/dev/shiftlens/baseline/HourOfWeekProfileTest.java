@@ -111,6 +111,24 @@ class HourOfWeekProfileTest {
   }
 
   @Test
+  void aLongSpanWeighsWhatItsHoursWeighOneByOneAcrossTransitionsAndFromAnyStart() {
+    ZoneId[] zones = {UTC, BERLIN, ZoneId.of("America/New_York"), ZoneId.of("Australia/Lord_Howe"), KOLKATA};
+    long[] starts = {at("2024-02-20T00:00:00Z"), at("2024-03-09T13:41:07.250Z"), at("2024-10-01T23:59:59.999Z")};
+    long[] lengths = {7 * 24 * HOUR_MS, 28 * 24 * HOUR_MS, 45 * 24 * HOUR_MS + 17 * 60_000 + 3};
+    for (HourOfWeekProfile profile : new HourOfWeekProfile[] {RAMP, PEAKED}) {
+      for (ZoneId zone : zones) {
+        for (long from : starts) {
+          for (long length : lengths) {
+            double byHours = 0;
+            for (long t = from; t < from + length; t += HOUR_MS) byHours += profile.exposure(zone, t, Math.min(t + HOUR_MS, from + length));
+            assertEquals(byHours, profile.exposure(zone, from, from + length), 1e-9, zone + " from " + from + " for " + length);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void aPartOfAnHourWeighsItsShareOfThatHoursWeight() {
     // UTC 00:15-00:45 on Monday is half of hour 0, 00:00-00:06 a tenth of it.
     long monday = at("2024-01-01T00:00:00Z");
