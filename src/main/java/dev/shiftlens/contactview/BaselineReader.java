@@ -17,14 +17,15 @@ import java.util.function.Function;
 /**
  * Reads contacts' hourly counts for baseline views, many requests to one ClickHouse query. A query for
  * one contact costs ClickHouse mostly its fixed price (analysing the query, opening the table's parts,
- * reading their marks: about 6 ms of CPU on 18.16), hardly the contact's own rows (about 0.4 ms); so
- * requests gather for up to {@code lingerMillis} (or until {@code maxBatch} have), and one query reads
- * all of them that share a span; while {@code maxInFlight} queries run, more gather. The linger is the
- * latency bought for that: at a few hundred requests a second it makes the difference between
- * ClickHouse taking a core and a fraction of one. What a query read is kept for {@code cacheMillis}
- * (at most {@code cacheEntries} contacts): an agent that asks about the same contact again within
- * that time is answered from memory, at the price of events that arrived meanwhile showing only
- * after it (they can only change {@code last_seen}: the baseline itself ends before the hour of the
+ * reading their marks: a few milliseconds of CPU on 18.16), hardly the contact's own rows; so while
+ * {@code maxInFlight} queries run, the requests that arrive gather, and the next query reads all of them
+ * that share a span (up to {@code maxBatch}). A request that finds no query running goes at once: at a
+ * few requests a second nothing waits, and under load the batches grow with the time a query takes,
+ * which keeps ClickHouse to a fraction of a core. (A fixed wait for company before each query cost
+ * every isolated request that wait, and saved nothing under load.) What a query read is kept for
+ * {@code cacheMillis} (at most {@code cacheEntries} contacts): an agent that asks about the same contact
+ * again within that time is answered from memory, at the price of events that arrived meanwhile showing
+ * only after it (they can only change {@code last_seen}: the baseline itself ends before the hour of the
  * request).
  *
  * <p>Called from any event loop; thread-safe. Each answer is delivered on the context that asked.
@@ -55,13 +56,9 @@ final class BaselineReader {
   private final Function<Callable<Map<String, ContactViewQueries.BaselineReads>>, Future<Map<String, ContactViewQueries.BaselineReads>>> worker;
   private final int maxInFlight;
   private final int maxBatch;
-  private final long lingerMillis;
-  private final Vertx vertx;
   private final long cacheMillis;
   private final int cacheEntries;
   private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
-  /** Guarded by this: whether a linger timer is set. */
-  private boolean lingering;
   /** Guarded by this. */
   private final Map<Span, Map<String, List<Waiter>>> pending = new LinkedHashMap<>();
   /** Guarded by this. */
@@ -69,11 +66,9 @@ final class BaselineReader {
 
   BaselineReader(Query query,
       Function<Callable<Map<String, ContactViewQueries.BaselineReads>>, Future<Map<String, ContactViewQueries.BaselineReads>>> worker,
-      int maxInFlight, int maxBatch, long lingerMillis, long cacheMillis, int cacheEntries, Vertx vertx) {
-    this.vertx = vertx;
+      int maxInFlight, int maxBatch, long cacheMillis, int cacheEntries) {
     this.cacheMillis = cacheMillis;
     this.cacheEntries = cacheEntries;
-    this.lingerMillis = lingerMillis;
     this.query = query;
     this.worker = worker;
     this.maxInFlight = maxInFlight;
@@ -89,22 +84,11 @@ final class BaselineReader {
     }
     Promise<ContactViewQueries.BaselineReads> promise = Promise.promise();
     Waiter waiter = new Waiter(Vertx.currentContext(), promise);
-    boolean now;
     synchronized (this) {
-      Map<String, List<Waiter>> ids = pending.computeIfAbsent(new Span(fromMillis, toMillis), s -> new LinkedHashMap<>());
-      ids.computeIfAbsent(contactId, id -> new ArrayList<>(1)).add(waiter);
-      now = lingerMillis <= 0 || ids.size() >= maxBatch;
-      if (!now && !lingering) {
-        lingering = true;
-        vertx.setTimer(lingerMillis, t -> {
-          synchronized (this) {
-            lingering = false;
-          }
-          drain();
-        });
-      }
+      pending.computeIfAbsent(asked, s -> new LinkedHashMap<>())
+          .computeIfAbsent(contactId, id -> new ArrayList<>(1)).add(waiter);
     }
-    if (now) drain();
+    drain();
     return promise.future();
   }
 

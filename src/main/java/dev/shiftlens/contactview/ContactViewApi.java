@@ -33,7 +33,6 @@ public final class ContactViewApi {
   /** Baseline reads running at once; the requests that arrive meanwhile share the next query. */
   private static final int BASELINE_QUERIES_IN_FLIGHT = 1;
   private static final int BASELINE_BATCH = 500;
-  private static final long BASELINE_LINGER_MS = 10;
   /** A contact's hourly counts are read again after a minute at the latest. */
   private static final long BASELINE_CACHE_MS = 60_000;
   private static final int BASELINE_CACHE_CONTACTS = 50_000;
@@ -64,7 +63,7 @@ public final class ContactViewApi {
     this.baselineDays = baselineDays;
     this.random = random;
     this.baselines = new BaselineReader(queries::baseline, clickhouse::onWorker, BASELINE_QUERIES_IN_FLIGHT, BASELINE_BATCH,
-        BASELINE_LINGER_MS, BASELINE_CACHE_MS, BASELINE_CACHE_CONTACTS, vertx);
+        BASELINE_CACHE_MS, BASELINE_CACHE_CONTACTS);
     this.lifts = new PopulationLifts(queries::populationLifts, clickhouse::onWorker, POPULATION_LIFTS_REFRESH_MS);
   }
 
