@@ -44,9 +44,12 @@ final class BatchEvaluator {
   private final PopulationCache population;
   private final Supplier<Future<ToDoubleFunction<String>>> rewards;
   private final Config.Evaluation config;
+  private final EvaluationMetrics metrics;
 
   BatchEvaluator(Vertx vertx, ClickHouse clickhouse, EvaluationStore store, EvaluationQueries queries,
-      PopulationCache population, Supplier<Future<ToDoubleFunction<String>>> rewards, Config.Evaluation config) {
+      PopulationCache population, Supplier<Future<ToDoubleFunction<String>>> rewards, Config.Evaluation config,
+      EvaluationMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.clickhouse = clickhouse;
     this.store = store;
@@ -59,9 +62,11 @@ final class BatchEvaluator {
   /** Claims and evaluates one batch; the future holds how many sends were claimed (0: none due). */
   Future<Integer> runOnce() {
     UUID token = UUID.randomUUID();
+    long started = System.nanoTime();
     return store.claim(config.graceMinutes(), config.batchSize(), config.leaseSeconds(), token).compose(batch -> {
       if (batch.isEmpty()) return Future.succeededFuture(0);
       return evaluate(batch, token).map(batch.size())
+          .andThen(r -> metrics.batch(System.nanoTime() - started, r.succeeded()))
           .recover(e -> store.release(token, RETRY_SECONDS).transform(released -> Future.failedFuture(e)));
     });
   }
@@ -110,6 +115,7 @@ final class BatchEvaluator {
           return store.finish(computed.outcomes(), token, computed.evaluatedAt);
         })
         .map(rows -> {
+          metrics.evaluated(rows);
           for (Row row : rows) vertx.eventBus().publish(EvaluationVerticle.EVALUATED_ADDRESS, SendRepository.toJson(row));
           if (LOG.isLoggable(Level.FINE)) {
             long end = System.nanoTime();

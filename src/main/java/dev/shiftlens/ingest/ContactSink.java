@@ -17,10 +17,12 @@ final class ContactSink implements RowSink {
   private record Merged(ContactUpsert row, int sources) {}
 
   private final ContactRepository contacts;
+  private final IngestMetrics.Dataset metrics;
   private Map<String, Merged> chunk = new LinkedHashMap<>();
 
-  ContactSink(ContactRepository contacts) {
+  ContactSink(ContactRepository contacts, IngestMetrics.Dataset metrics) {
     this.contacts = contacts;
+    this.metrics = metrics;
   }
 
   @Override
@@ -41,7 +43,7 @@ final class ContactSink implements RowSink {
     if (full.isEmpty()) return Future.succeededFuture(new Counts(0, 0));
     ArrayList<ContactUpsert> rows = new ArrayList<>(full.size());
     full.values().forEach(m -> rows.add(m.row()));
-    return contacts.upsert(rows).map(changed -> {
+    return metrics.batch(rows.size(), contacts.upsert(rows)).map(changed -> {
       long accepted = 0, unchanged = 0;
       for (Merged m : full.values()) {
         if (changed.contains(m.row().contactId())) accepted += m.sources();

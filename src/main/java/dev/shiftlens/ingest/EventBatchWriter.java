@@ -40,6 +40,7 @@ public final class EventBatchWriter {
   private final Config.Ingest config;
   private final RecentKeys recent;
   private final String table;
+  private final IngestMetrics.Dataset metrics;
 
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
@@ -54,8 +55,10 @@ public final class EventBatchWriter {
   private volatile String lastError;
   private volatile long lastErrorAt;
 
-  public EventBatchWriter(Vertx vertx, ClickHouse clickhouse, Config.Ingest config) {
+  public EventBatchWriter(Vertx vertx, ClickHouse clickhouse, Config.Ingest config, IngestMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics.events;
+    metrics.watch(this);
     this.clickhouse = clickhouse;
     this.config = config;
     this.recent = new RecentKeys(config.recentKeys());
@@ -98,6 +101,15 @@ public final class EventBatchWriter {
   /** Bytes of encoded events that wait for storage or are being inserted. */
   public synchronized long heldBytes() {
     return heldBytes;
+  }
+
+  synchronized int inFlightInserts() {
+    return inFlight;
+  }
+
+  /** Requests waiting for room ({@link #awaitRoom}). */
+  synchronized int waitingRequests() {
+    return waiters.size();
   }
 
   public long storedRows() {
@@ -152,6 +164,7 @@ public final class EventBatchWriter {
         bytes += p.chunk().byteSize();
         rows += p.chunk().rows();
       }
+      metrics.batch(rows, System.nanoTime() - started, result.succeeded());
       if (result.succeeded()) {
         storedRows.addAndGet(rows);
         if (LOG.isLoggable(Level.FINE)) {

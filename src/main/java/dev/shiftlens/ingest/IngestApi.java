@@ -22,10 +22,14 @@ public final class IngestApi {
   private final EventBatchWriter events;
   private final ContactRepository contacts;
   private final SendRepository sends;
+  private final IngestMetrics metrics;
   // Each ingestion request holds at most a few chunks of a few MiB: bounding their number bounds memory.
   private final AtomicInteger active = new AtomicInteger();
 
-  public IngestApi(Config config, EventBatchWriter events, ContactRepository contacts, SendRepository sends) {
+  public IngestApi(Config config, EventBatchWriter events, ContactRepository contacts, SendRepository sends,
+      IngestMetrics metrics) {
+    this.metrics = metrics;
+    metrics.watchRequests(active);
     this.http = config.http();
     this.windows = config.windows();
     this.events = events;
@@ -34,19 +38,19 @@ public final class IngestApi {
   }
 
   public void postEvents(RoutingContext ctx) {
-    ingest(ctx, length -> new EventSink(events, length));
+    ingest(ctx, metrics.events, length -> new EventSink(events, length));
   }
 
   public void postContacts(RoutingContext ctx) {
-    ingest(ctx, length -> new ContactSink(contacts));
+    ingest(ctx, metrics.contacts, length -> new ContactSink(contacts, metrics.contacts));
   }
 
   public void postSends(RoutingContext ctx) {
-    ingest(ctx, length -> new SendSink(sends, windows));
+    ingest(ctx, metrics.sends, length -> new SendSink(sends, windows, metrics.sends));
   }
 
   /** {@code sink} gets the body's length when it is known before reading (plain, with a Content-Length), else -1. */
-  private void ingest(RoutingContext ctx, LongFunction<RowSink> sink) {
+  private void ingest(RoutingContext ctx, IngestMetrics.Dataset dataset, LongFunction<RowSink> sink) {
     String encoding = ctx.request().getHeader("Content-Encoding");
     if (encoding != null && !ENCODINGS.contains(encoding.strip().toLowerCase(Locale.ROOT))) {
       throw new ApiException(415, "Unsupported Media Type", "Content-Encoding '" + encoding + "' is not supported; use gzip or none");
@@ -84,7 +88,7 @@ public final class IngestApi {
       if (held.compareAndSet(true, false)) active.decrementAndGet();
     };
     ctx.addEndHandler(v -> release.run());
-    new IngestRequest(ctx.request(), splitter, reader, sink.apply(plainLength), http.maxBodyBytes(), maxRow, release).start();
+    new IngestRequest(ctx.request(), splitter, reader, sink.apply(plainLength), http.maxBodyBytes(), maxRow, release, dataset).start();
   }
 
   /** The body's length when it is sent plain with a Content-Length; -1 otherwise (a compressed length says little). */

@@ -26,6 +26,7 @@ final class IngestRequest implements RecordSplitter.Sink {
   private final int maxRowBytes;
   private final RawRow row = new RawRow();
   private final Runnable release;
+  private final IngestMetrics.Dataset metrics;
 
   private long bodyBytes;
   private int rowIndex;
@@ -42,8 +43,9 @@ final class IngestRequest implements RecordSplitter.Sink {
   private ApiException failure;
 
   IngestRequest(HttpServerRequest request, RecordSplitter splitter, RowReader reader, RowSink sink, long maxBodyBytes,
-      int maxRowBytes, Runnable release) {
+      int maxRowBytes, Runnable release, IngestMetrics.Dataset metrics) {
     this.release = release;
+    this.metrics = metrics;
     this.request = request;
     this.splitter = splitter;
     this.reader = reader;
@@ -119,6 +121,7 @@ final class IngestRequest implements RecordSplitter.Sink {
 
   private void reject(String field, String error) {
     rejectedCount++;
+    metrics.rejected();
     if (rejected.size() < MAX_LISTED_REJECTIONS) {
       rejected.add(new JsonObject().put("row", rowIndex).put("field", field).put("error", error));
     }
@@ -161,6 +164,7 @@ final class IngestRequest implements RecordSplitter.Sink {
       if (result.succeeded()) {
         accepted += result.result().accepted();
         duplicates += result.result().duplicates();
+        metrics.stored(result.result().accepted(), result.result().duplicates());
       } else {
         fail(asProblem(result.cause()));
       }

@@ -14,12 +14,14 @@ final class SendSink implements RowSink {
 
   private final SendRepository sends;
   private final Config.Windows windows;
+  private final IngestMetrics.Dataset metrics;
   private final long now = System.currentTimeMillis();
   private Map<String, NewSend> chunk = new LinkedHashMap<>();
   private long repeated;
 
-  SendSink(SendRepository sends, Config.Windows windows) {
+  SendSink(SendRepository sends, Config.Windows windows, IngestMetrics.Dataset metrics) {
     this.sends = sends;
+    this.metrics = metrics;
     this.windows = windows;
   }
 
@@ -41,7 +43,7 @@ final class SendSink implements RowSink {
     chunk = new LinkedHashMap<>();
     repeated = 0;
     if (full.isEmpty()) return Future.succeededFuture(new Counts(0, dup));
-    return sends.insert(new ArrayList<>(full.values()))
+    return metrics.batch(full.size(), sends.insert(new ArrayList<>(full.values())))
         .map(inserted -> new Counts(inserted.size(), dup + full.size() - inserted.size()));
   }
 

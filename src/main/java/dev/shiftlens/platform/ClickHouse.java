@@ -38,6 +38,7 @@ public final class ClickHouse implements AutoCloseable {
   private final WorkerExecutor workers;
   private final WorkerExecutor pinger;
   private final String database;
+  private final StoreErrors errors;
   private volatile Connection connection;
   private volatile Connection pingConnection;
   /** Per thread, its most recently used prepared statements by SQL text (see {@link #prepared}). */
@@ -51,8 +52,9 @@ public final class ClickHouse implements AutoCloseable {
         }
       });
 
-  public ClickHouse(Vertx vertx, Config.ClickHouse config) {
+  public ClickHouse(Vertx vertx, Config.ClickHouse config, StoreErrors errors) {
     this.database = config.database();
+    this.errors = errors;
     this.dataSource = new ClickHouseDataSource(config.jdbcUrl(config.database()));
     this.pingSource = new ClickHouseDataSource(config.jdbcUrl(config.database(), PING_TIMEOUT_MILLIS));
     this.workers = vertx.createSharedWorkerExecutor("clickhouse", config.workerThreads());
@@ -64,9 +66,14 @@ public final class ClickHouse implements AutoCloseable {
   /** Succeeds when ClickHouse answers a trivial query within a few seconds. */
   public Future<Void> ping() {
     return pinger.executeBlocking(() -> {
-      if (pingConnection == null) pingConnection = pingSource.getConnection(); // one thread: no race
-      try (Statement st = pingConnection.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
-        return null;
+      try {
+        if (pingConnection == null) pingConnection = pingSource.getConnection(); // one thread: no race
+        try (Statement st = pingConnection.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
+          return null;
+        }
+      } catch (SQLException | RuntimeException e) {
+        errors.clickhouse("ping");
+        throw e;
       }
     }, false);
   }
@@ -81,8 +88,8 @@ public final class ClickHouse implements AutoCloseable {
   }
 
   public List<JsonObject> queryBlocking(String sql, Object... params) throws SQLException {
-    PreparedStatement st = prepared(sql, params);
     try {
+      PreparedStatement st = prepared(sql, params);
       try (ResultSet rs = st.executeQuery()) {
         ResultSetMetaData meta = rs.getMetaData();
         List<JsonObject> rows = new ArrayList<>();
@@ -94,7 +101,7 @@ public final class ClickHouse implements AutoCloseable {
         return rows;
       }
     } catch (SQLException | RuntimeException e) {
-      forget(sql);
+      failed(sql);
       throw e;
     }
   }
@@ -122,8 +129,8 @@ public final class ClickHouse implements AutoCloseable {
    */
   public void queryBlocking(int maxThreads, String sql, ExternalTable table, RowConsumer rows, Object... params)
       throws SQLException {
-    PreparedStatement st = prepared(sql, params);
     try {
+      PreparedStatement st = prepared(sql, params);
       ClickHouseExternalData data = new ClickHouseExternalData(table.name(), new ByteArrayInputStream(table.tsv()));
       data.setStructure(table.structure());
       Map<ClickHouseQueryParam, String> settings =
@@ -132,18 +139,17 @@ public final class ClickHouse implements AutoCloseable {
         while (rs.next()) rows.accept(rs);
       }
     } catch (SQLException | RuntimeException e) {
-      forget(sql);
+      failed(sql);
       throw e;
     }
   }
 
   /** Runs a query, handing each result row to {@code rows}. */
   public void queryBlocking(String sql, RowConsumer rows, Object... params) throws SQLException {
-    PreparedStatement st = prepared(sql, params);
-    try (ResultSet rs = st.executeQuery()) {
+    try (ResultSet rs = prepared(sql, params).executeQuery()) {
       while (rs.next()) rows.accept(rs);
     } catch (SQLException | RuntimeException e) {
-      forget(sql);
+      failed(sql);
       throw e;
     }
   }
@@ -166,11 +172,10 @@ public final class ClickHouse implements AutoCloseable {
   }
 
   public long queryLongBlocking(String sql, Object... params) throws SQLException {
-    PreparedStatement st = prepared(sql, params);
-    try (ResultSet rs = st.executeQuery()) {
+    try (ResultSet rs = prepared(sql, params).executeQuery()) {
       return rs.next() ? rs.getLong(1) : 0L;
     } catch (SQLException | RuntimeException e) {
-      forget(sql);
+      failed(sql);
       throw e;
     }
   }
@@ -178,6 +183,9 @@ public final class ClickHouse implements AutoCloseable {
   public void executeBlocking(String sql) throws SQLException {
     try (Statement st = connection().createStatement()) {
       st.execute(sql);
+    } catch (SQLException | RuntimeException e) {
+      errors.clickhouse("execute");
+      throw e;
     }
   }
 
@@ -185,6 +193,9 @@ public final class ClickHouse implements AutoCloseable {
   public void insertRowBinaryBlocking(String table, String columns, InputStream rows) throws SQLException {
     try (ClickHouseStatement st = (ClickHouseStatement) connection().createStatement()) {
       st.write().send("INSERT INTO " + table + " (" + columns + ")", rows, ClickHouseFormat.RowBinary);
+    } catch (SQLException | RuntimeException e) {
+      errors.clickhouse(insertOperation(table));
+      throw e;
     }
   }
 
@@ -192,6 +203,9 @@ public final class ClickHouse implements AutoCloseable {
   public void insertTsvBlocking(String table, String columns, byte[] rows) throws SQLException {
     try (ClickHouseStatement st = (ClickHouseStatement) connection().createStatement()) {
       st.write().send("INSERT INTO " + table + " (" + columns + ")", new ByteArrayInputStream(rows), ClickHouseFormat.TabSeparated);
+    } catch (SQLException | RuntimeException e) {
+      errors.clickhouse(insertOperation(table));
+      throw e;
     }
   }
 
@@ -214,8 +228,15 @@ public final class ClickHouse implements AutoCloseable {
     return st;
   }
 
-  private void forget(String sql) {
+  /** Counts the failure and forgets the statement (its connection may be the broken part). */
+  private void failed(String sql) {
+    errors.clickhouse(SqlFiles.nameOf(sql, "query"));
     closeQuietly(statements.get().remove(sql));
+  }
+
+  /** {@code insert_events} for {@code db.events}. */
+  private static String insertOperation(String table) {
+    return "insert_" + table.substring(table.lastIndexOf('.') + 1);
   }
 
   private static void closeQuietly(Statement st) {

@@ -64,8 +64,9 @@ public final class Server {
 
   /** Starts a server in this process (also used by the end-to-end tests). */
   public static Future<Server> start(Config config) {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
-    Services services = new Services(vertx, config);
+    Metrics metrics = new Metrics();
+    Vertx vertx = metrics.vertx(new VertxOptions().setPreferNativeTransport(false));
+    Services services = new Services(vertx, config, metrics);
     Server server = new Server(vertx, services);
     return new Migrations(vertx, config, services.clickhouse).run()
         .compose(v -> vertx.deployVerticle(() -> server.http = new HttpApiVerticle(services),
@@ -80,6 +81,7 @@ public final class Server {
         })
         .map(s -> {
           services.status.warmUp();
+          services.evaluations.watchQueue(); // once the sends table surely exists
           return server;
         })
         .recover(e -> {

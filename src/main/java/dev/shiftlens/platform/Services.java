@@ -11,6 +11,7 @@ import dev.shiftlens.eventtype.EventTypeApi;
 import dev.shiftlens.eventtype.EventTypeRepository;
 import dev.shiftlens.ingest.EventBatchWriter;
 import dev.shiftlens.ingest.IngestApi;
+import dev.shiftlens.ingest.IngestMetrics;
 import dev.shiftlens.query.MessageApi;
 import dev.shiftlens.query.MessageRepository;
 import dev.shiftlens.query.MetricsApi;
@@ -50,21 +51,26 @@ public final class Services {
   final MetricsApi metrics;
   final MessageApi messages;
   final ContactViewApi contactViews;
+  /** This server's meters, served at {@code /metrics}. */
+  final Metrics meters;
 
-  Services(Vertx vertx, Config config) {
+  Services(Vertx vertx, Config config, Metrics meters) {
     this.config = config;
-    this.clickhouse = new ClickHouse(vertx, config.clickhouse());
-    this.pool = PgBuilder.pool()
+    this.meters = meters;
+    StoreErrors storeErrors = new StoreErrors(meters.registry());
+    this.clickhouse = new ClickHouse(vertx, config.clickhouse(), storeErrors);
+    this.pool = storeErrors.watch(PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(config.postgres().poolSize()).setShared(true).setName("shiftlens-pg"))
         .connectingTo(PgConnectOptions.fromUri(config.postgres().uri()).setCachePreparedStatements(true))
         .using(vertx)
-        .build();
-    this.events = new EventBatchWriter(vertx, clickhouse, config.ingest());
+        .build());
+    IngestMetrics ingestMetrics = new IngestMetrics(meters.registry());
+    this.events = new EventBatchWriter(vertx, clickhouse, config.ingest(), ingestMetrics);
     this.keys = new ApiKeys(config.apiKey(), new ApiKeyStore(pool), config.auth());
     this.keyApi = new ApiKeyApi(keys);
     ContactRepository contactRepository = new ContactRepository(pool);
     SendRepository sendRepository = new SendRepository(pool);
-    this.ingest = new IngestApi(config, events, contactRepository, sendRepository);
+    this.ingest = new IngestApi(config, events, contactRepository, sendRepository, ingestMetrics);
     this.contacts = new ContactApi(contactRepository);
     this.sends = new SendApi(sendRepository);
     this.eventTypes = new EventTypeRepository(pool);
@@ -84,12 +90,13 @@ public final class Services {
         () -> eventTypes.snapshot().map(types -> name -> {
           var type = types.of(name);
           return type.inTotal() ? type.reward() : 0.0;
-        }));
+        }), meters.registry());
     this.contactViews = new ContactViewApi(vertx, pool, clickhouse, evaluations, sends, config.evaluation().baselineDays());
   }
 
   /** Stores the events still queued, then closes the store clients. */
   Future<Void> close() {
+    evaluations.stopWatchingQueue();
     return events.close()
         .eventually(stream::close)
         .eventually(pool::close)

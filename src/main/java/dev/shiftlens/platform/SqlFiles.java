@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -22,14 +23,28 @@ import java.util.stream.Stream;
  * A query that does not exist fails the class that asks for it as it loads, that is at start-up.
  */
 public final class SqlFiles {
+  /** The name of each named query loaded so far, by its text: store errors are counted by query name. */
+  private static final Map<String, String> NAMES = new ConcurrentHashMap<>();
+
   private SqlFiles() {}
 
   public static String postgres(String name) {
-    return read("sql/postgres/queries/" + name + ".sql");
+    return named(name, read("sql/postgres/queries/" + name + ".sql"));
   }
 
   public static String clickhouse(String name) {
-    return read("sql/clickhouse/queries/" + name + ".sql");
+    return named(name, read("sql/clickhouse/queries/" + name + ".sql"));
+  }
+
+  /** The name of a named query from its text, or {@code fallback} for SQL that is not one. */
+  public static String nameOf(String sql, String fallback) {
+    String name = sql == null ? null : NAMES.get(sql);
+    return name == null ? fallback : name;
+  }
+
+  private static String named(String name, String sql) {
+    NAMES.putIfAbsent(sql, name);
+    return sql;
   }
 
   /** Migration file names of one store ({@code postgres} or {@code clickhouse}), in order. */
