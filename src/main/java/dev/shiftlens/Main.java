@@ -2,7 +2,10 @@ package dev.shiftlens;
 
 import java.util.Arrays;
 
-/** Command-line entry point: {@code serve} runs the server, {@code demo} loads the demo dataset. */
+/**
+ * Command-line entry point: {@code serve} runs the server, {@code demo} loads the demo dataset, {@code import} loads a
+ * file of contacts, events or sends through a running server.
+ */
 public final class Main {
   private Main() {}
 
@@ -12,8 +15,9 @@ public final class Main {
     switch (command) {
       case "serve" -> dev.shiftlens.platform.Server.main(rest);
       case "demo" -> dev.shiftlens.demo.DemoCommand.main(rest);
+      case "import" -> dev.shiftlens.imports.ImportCommand.main(rest);
       default -> {
-        System.err.println("usage: java -jar shiftlens.jar serve | demo [options]");
+        System.err.println("usage: java -jar shiftlens.jar serve | demo [options] | import contacts|events|sends FILE [options]");
         System.exit(2);
       }
     }

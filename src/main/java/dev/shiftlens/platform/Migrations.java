@@ -11,6 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -21,6 +23,11 @@ import java.util.stream.Collectors;
 public final class Migrations {
   private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
   private static final long LOCK_ID = 0x5368_6966_746cL; // "Shiftl"
+  private static final Pattern OBJECT = Pattern.compile("(?i)\\bCREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:UNIQUE\\s+)?"
+      + "(TABLE|INDEX|MATERIALIZED\\s+VIEW|VIEW|FUNCTION|TRIGGER|DATABASE)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?([\\w.\"]+)"
+      + "|\\bALTER\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?([\\w.\"]+)"
+      + "|\\bINSERT\\s+INTO\\s+([\\w.]+)\\s+SELECT\\b");
+  private static final Pattern BACKFILL = Pattern.compile("(?is)^\\s*INSERT\\s+INTO\\s+([\\w.]+)\\s+SELECT\\b(?:.*?\\bFROM\\s+([\\w.]+))?");
 
   private final Vertx vertx;
   private final Config config;
@@ -67,23 +74,29 @@ public final class Migrations {
   }
 
   private Future<Void> migratePostgres(SqlConnection conn) {
+    String where = "PostgreSQL database " + config.postgres().database() + " at " + config.postgres().redacted();
     return conn.query("CREATE TABLE IF NOT EXISTS schema_migrations ("
             + "version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())").execute()
         .compose(r -> conn.query("SELECT version FROM schema_migrations").execute())
         .compose(rows -> {
           Set<Integer> applied = new HashSet<>();
           rows.forEach(row -> applied.add(row.getInteger(0)));
+          List<String> files = SqlFiles.migrations("postgres");
+          List<String> due = files.stream().filter(f -> !applied.contains(version(f))).toList();
+          say(where + ": " + (due.isEmpty() ? "up to date (" + files.size() + " migrations)" : due.size() + " of " + files.size() + " migrations to apply"));
           Future<Void> chain = Future.succeededFuture();
-          for (String file : SqlFiles.migrations("postgres")) {
+          for (String file : due) {
             int version = version(file);
-            if (applied.contains(version)) continue;
+            String sql = SqlFiles.migration("postgres", file);
             chain = chain.compose(v -> {
-              say("PostgreSQL migration " + file);
-              return conn.begin().compose(tx -> conn.query(SqlFiles.migration("postgres", file)).execute()
+              long started = System.nanoTime();
+              say("PostgreSQL migration " + title(file) + ": applying (" + String.join(", ", creates(sql)) + ")");
+              return conn.begin().compose(tx -> conn.query(sql).execute()
                   .compose(x -> conn.preparedQuery("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)")
                       .execute(Tuple.of(version, file)))
                   .compose(x -> tx.commit())
-                  .onFailure(e -> tx.rollback()));
+                  .onFailure(e -> tx.rollback()))
+                  .onSuccess(x -> say("PostgreSQL migration " + title(file) + ": applied in " + took(started)));
             });
           }
           return chain;
@@ -91,23 +104,81 @@ public final class Migrations {
   }
 
   private Future<Void> migrateClickHouse() {
+    String where = "ClickHouse database " + config.clickhouse().database() + " at " + config.clickhouse().address();
     return clickhouse.onWorker(() -> {
       clickhouse.executeBlocking("CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at DateTime)"
           + " ENGINE = ReplacingMergeTree ORDER BY version");
       Set<Integer> applied = clickhouse.queryBlocking("SELECT DISTINCT version FROM schema_migrations").stream()
           .map(row -> ((Number) row.getValue("version")).intValue())
           .collect(Collectors.toSet());
-      for (String file : SqlFiles.migrations("clickhouse")) {
+      List<String> files = SqlFiles.migrations("clickhouse");
+      List<String> due = files.stream().filter(f -> !applied.contains(version(f))).toList();
+      say(where + ": " + (due.isEmpty() ? "up to date (" + files.size() + " migrations)" : due.size() + " of " + files.size() + " migrations to apply"));
+      for (String file : due) {
         int version = version(file);
-        if (applied.contains(version)) continue;
-        say("ClickHouse migration " + file);
+        String sql = SqlFiles.migration("clickhouse", file);
+        long started = System.nanoTime();
+        say("ClickHouse migration " + title(file) + ": applying (" + String.join(", ", creates(sql)) + ")");
         // ClickHouse runs one statement per request; statements in a file are separated by blank-line-free ';'.
-        for (String statement : statements(SqlFiles.migration("clickhouse", file))) clickhouse.executeBlocking(statement);
+        for (String statement : statements(sql)) {
+          Matcher backfill = BACKFILL.matcher(statement);
+          if (!backfill.find()) {
+            clickhouse.executeBlocking(statement);
+            continue;
+          }
+          // A backfill reads a whole table: on a large database it takes minutes, and the operator should know why start-up waits.
+          long rows = backfill.group(2) == null ? -1 : sourceRows(backfill.group(2));
+          long backfillStarted = System.nanoTime();
+          say("ClickHouse migration " + title(file) + ": backfilling " + backfill.group(1)
+              + (rows >= 0 ? String.format(java.util.Locale.ROOT, " from the %,d rows of %s", rows, backfill.group(2)) : "")
+              + " (INSERT ... SELECT); this reads the whole table and may take a while");
+          clickhouse.executeBlocking(statement);
+          say("ClickHouse migration " + title(file) + ": backfill of " + backfill.group(1) + " done in " + took(backfillStarted));
+        }
         clickhouse.executeBlocking("INSERT INTO schema_migrations (version, name, applied_at) VALUES ("
             + version + ", '" + file + "', now())");
+        say("ClickHouse migration " + title(file) + ": applied in " + took(started));
       }
       return null;
     });
+  }
+
+  private long sourceRows(String table) {
+    try {
+      return ((Number) clickhouse.queryBlocking("SELECT count() AS n FROM " + table).get(0).getValue("n")).longValue();
+    } catch (java.sql.SQLException | RuntimeException e) {
+      return -1; // only for the message: the backfill itself says what is wrong
+    }
+  }
+
+  /**
+   * What a migration creates or changes, read from its statements: "table events", "materialized view event_hourly_mv",
+   * "index sends_due", "changes table sends", "backfills event_hourly".
+   */
+  static List<String> creates(String sql) {
+    String text = sql.lines().map(l -> l.replaceAll("--.*$", "")).collect(Collectors.joining("\n"));
+    List<String> out = new java.util.ArrayList<>();
+    Matcher m = OBJECT.matcher(text);
+    while (m.find()) {
+      if (m.group(1) != null) {
+        out.add(m.group(1).toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", " ") + " " + m.group(2).replace("\"", ""));
+      } else if (m.group(3) != null) {
+        out.add("changes table " + m.group(3).replace("\"", ""));
+      } else {
+        out.add("backfills " + m.group(4));
+      }
+    }
+    return out.isEmpty() ? List.of("no new objects") : out;
+  }
+
+  /** "002 hourly_counts_and_effects" for 002_hourly_counts_and_effects.sql. */
+  private static String title(String file) {
+    return file.substring(0, 3) + " " + file.substring(4).replaceFirst("\\.sql$", "");
+  }
+
+  private static String took(long startedNanos) {
+    long ms = (System.nanoTime() - startedNanos) / 1_000_000;
+    return ms < 10_000 ? ms + " ms" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
   }
 
   static List<String> statements(String sql) {
