@@ -90,6 +90,8 @@ export function liftChart(container, groups, dimensionLabel) {
     const px = uPlot.pxRatio;
     const { left, top, width, height: h } = u.bbox;
     const x = v => u.valToPos(Math.min(Math.max(v, range[0]), range[1]), 'y', true);
+    // A lift beyond the axis sits at its end, whole, with its whisker's arrow.
+    const dotX = v => Math.min(x(v), left + width - 6 * px);
     ctx.save();
     ctx.beginPath();
     ctx.rect(left, top, width, h);
@@ -115,14 +117,14 @@ export function liftChart(container, groups, dimensionLabel) {
         whisker(ctx, x, yy, g.ci_low, g.ci_high, color, px, range);
         ctx.fillStyle = color;
         ctx.beginPath();
-        ctx.arc(x(g.lift), yy, 5 * px, 0, 2 * Math.PI);
+        ctx.arc(dotX(g.lift), yy, 5 * px, 0, 2 * Math.PI);
         ctx.fill();
       }
       if (both) {
         const color = COLORS[f.verdict(g.adjusted_ci_low, g.adjusted_ci_high)];
         const yy = y + 9 * px;
         whisker(ctx, x, yy, g.adjusted_ci_low, g.adjusted_ci_high, color, px, range, [3 * px, 2 * px]);
-        const cx = x(g.adjusted_lift);
+        const cx = dotX(g.adjusted_lift);
         ctx.fillStyle = color;
         ctx.beginPath();
         ctx.moveTo(cx, yy - 6 * px);

@@ -105,7 +105,7 @@ function legend() {
 function liftTable(groups, view) {
   const head = el('tr', {},
     el('th', { scope: 'col' }, dimensionName(view.dimension).replace(/^./, c => c.toUpperCase())),
-    el('th', { scope: 'col', class: 'num' }, 'Sends'),
+    el('th', { scope: 'col', class: 'num hide-narrow' }, 'Sends'),
     el('th', { scope: 'col', class: 'num' }, 'Lift'),
     el('th', { scope: 'col', class: 'num hide-narrow' }, 'Always-valid 95%'),
     el('th', { scope: 'col', class: 'num' }, 'vs. holdouts'),
@@ -119,14 +119,14 @@ function liftTable(groups, view) {
     return el('tr', { 'data-key': g.key ?? '' },
       el('th', { scope: 'row', class: 'key-cell' }, g.key ?? '(no label)',
         srm ? el('span', { class: 'warn', title: 'Sample-ratio mismatch: the holdout split is broken; do not trust the adjusted lift' }, ' ⚠') : null),
-      el('td', { class: 'num', title: f.int(g.evaluated) + ' evaluated, ' + f.int(g.holdouts) + ' holdouts, ' + f.int(g.insufficient_history) + ' with too little history' }, f.int(g.sends)),
+      el('td', { class: 'num hide-narrow', title: f.int(g.evaluated) + ' evaluated, ' + f.int(g.holdouts) + ' holdouts, ' + f.int(g.insufficient_history) + ' with too little history' }, f.int(g.sends)),
       el('td', { class: 'num lift ' + f.verdict(g.ci_low, g.ci_high) }, f.lift(g.lift), el('small', {}, ' ' + f.change(g.lift))),
       el('td', { class: 'num hide-narrow muted' }, f.interval(g.ci_low, g.ci_high)),
       el('td', { class: 'num', title: adjusted ? 'always-valid 95%: ' + f.interval(g.adjusted_ci_low, g.adjusted_ci_high) : 'no holdouts' },
         adjusted ? f.lift(g.adjusted_lift) : '–'),
       el('td', { class: 'num hide-narrow' }, f.qValue(g.q_value)),
       el('td', { class: 'num hide-narrow' }, el('span', { class: 'up-text' }, f.pct(g.share_up)), ' / ', el('span', { class: 'down-text' }, f.pct(g.share_down))),
-      el('td', {}, f.pill(v)));
+      el('td', { title: adjusted ? 'judged by the interval against holdouts' : 'judged by the lift’s interval' }, f.pill(v)));
   });
   return el('div', { class: 'table-wrap' }, el('table', { class: 'lift-table', id: 'lift-table' }, el('thead', {}, head), el('tbody', {}, rows)));
 }
