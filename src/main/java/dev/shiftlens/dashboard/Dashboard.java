@@ -1,16 +1,13 @@
 package dev.shiftlens.dashboard;
 
 import dev.shiftlens.platform.ApiException;
+import dev.shiftlens.platform.ClassPathFiles;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * {@code GET /dashboard}: the dashboard's page, and its scripts, styles and uPlot under
@@ -26,8 +23,6 @@ public final class Dashboard {
   static final List<String> FILES = List.of(
       "index.html", "style.css", "app.js", "api.js", "stream.js", "charts.js", "overview.js", "contact.js", "format.js",
       "favicon.svg");
-  private static final String WEBJAR = "META-INF/resources/webjars/uplot/";
-  private static final String WEBJAR_VERSION = "META-INF/maven/org.webjars.npm/uplot/pom.properties";
   /** The uPlot files the page uses, by the names it loads them under, and their place in the webjar. */
   private static final Map<String, String> UPLOT = Map.of(
       "uplot.min.js", "dist/uPlot.iife.min.js",
@@ -43,9 +38,9 @@ public final class Dashboard {
 
   public Dashboard() {
     Map<String, Buffer> files = new LinkedHashMap<>();
-    for (String name : FILES) files.put(name, Buffer.buffer(resource(ROOT + name)));
-    String uplot = WEBJAR + webjarVersion() + "/";
-    UPLOT.forEach((name, path) -> files.put(name, Buffer.buffer(resource(uplot + path))));
+    for (String name : FILES) files.put(name, Buffer.buffer(ClassPathFiles.read(ROOT + name)));
+    String uplot = ClassPathFiles.webjar("org.webjars.npm", "uplot");
+    UPLOT.forEach((name, path) -> files.put(name, Buffer.buffer(ClassPathFiles.read(uplot + path))));
     this.files = Map.copyOf(files);
   }
 
@@ -84,32 +79,5 @@ public final class Dashboard {
       case "svg" -> "image/svg+xml";
       default -> throw new IllegalArgumentException("no content type for " + name);
     };
-  }
-
-  /** The version of the uPlot webjar on the class path, which names the folder of its files. */
-  private static String webjarVersion() {
-    Properties p = new Properties();
-    try (InputStream in = stream(WEBJAR_VERSION)) {
-      p.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    String version = p.getProperty("version");
-    if (version == null || version.isBlank()) throw new IllegalStateException(WEBJAR_VERSION + " names no version");
-    return version.strip();
-  }
-
-  private static byte[] resource(String name) {
-    try (InputStream in = stream(name)) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static InputStream stream(String name) {
-    InputStream in = Dashboard.class.getClassLoader().getResourceAsStream(name);
-    if (in == null) throw new IllegalStateException("no " + name + " on the class path");
-    return in;
   }
 }
