@@ -64,6 +64,7 @@ function baselineCard(data, event, onEvent) {
     return section('Usual activity', null, el('p', { class: 'muted' }, 'No events in the 28 days before now: this contact has no baseline yet.'));
   }
   const names = b.events.map(e => e.event_name);
+  if (!names.includes(event)) event = '*'; // an event of the contact seen before
   const select = el('select', { id: 'heat-event', 'aria-label': 'Event', onchange: e => onEvent(e.target.value) },
     ['*', ...names].map(n => el('option', { value: n, selected: n === event }, n === '*' ? 'All events' : n)));
   const rates = el('table', { class: 'rates' },

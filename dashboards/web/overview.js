@@ -172,6 +172,7 @@ export function renderOverview(root, data, view, onView, feed) {
       + '. Intervals are always valid: safe to read at every refresh.',
     controls(view, choice, onView), legend(), chart, liftTable(data.groups, view));
   liftCard.classList.add('lift-card');
+  liftCard.querySelector('.card-sub').id = 'lift-card-sub';
   const daily = el('div', { class: 'chart', id: 'daily-chart' });
   const shares = el('div', { class: 'chart', id: 'share-chart' });
   main.push(el('div', { class: 'grid' }, liftCard, feedCard));

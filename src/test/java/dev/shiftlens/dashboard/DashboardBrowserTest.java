@@ -160,6 +160,16 @@ class DashboardBrowserTest {
     }
     page.screenshot(SCREENSHOTS.resolve("dashboard-laptop.png"));
 
+    // One event instead of all: the rows and lifts of that event.
+    JsonArray purchases = json(server.get("/v1/metrics/sends?group_by=message_id&event_name=purchase")).getJsonArray("groups");
+    page.eval("(() => { const s = document.querySelector('#event-select'); s.value = 'purchase'; s.dispatchEvent(new Event('change')); })()");
+    page.waitFor("document.querySelector('#event-select') && document.querySelector('#event-select').value === 'purchase'"
+        + " && document.querySelector('#lift-card-sub').textContent.includes('purchase')"
+        + " && document.querySelectorAll('#lift-table tbody tr').length === " + purchases.size(), WAIT, "the lifts of purchase");
+    String firstLift = page.eval("document.querySelector('#lift-table tbody tr td.lift').firstChild.textContent").asText();
+    Double want = purchases.getJsonObject(0).getDouble("lift");
+    assertEquals(want == null ? "–" : String.format(java.util.Locale.ROOT, "%.2f×", want), firstLift);
+
     // Grouped by channel instead: one row per channel.
     int channels = json(server.get("/v1/metrics/sends?group_by=channel")).getJsonArray("groups").size();
     page.click("button[data-dimension=channel]");
@@ -324,6 +334,23 @@ class DashboardBrowserTest {
     assertFalse(page.eval("location.href").asText().contains(ingestOnly));
     // The page asked with the keys, which the server refused: the browser logs those answers.
     page.errors.removeIf(e -> e.contains("status of 401") || e.contains("status of 403"));
+  }
+
+  @Test
+  void aKeyRevokedWhileThePageIsOpenSendsTheUserBackToTheFormAtTheNextRead() {
+    HttpResponse<String> created = server.post("/v1/admin/keys", "application/json", "{\"name\":\"dashboard\",\"scopes\":[\"read\"]}");
+    assertEquals(201, created.statusCode(), created.body());
+    JsonObject key = new JsonObject(created.body());
+    page = signedIn(origin() + "/dashboard", key.getString("key"), 1366, 768, false);
+    page.waitFor("document.querySelector('#lift-table')", WAIT, "the overview");
+    HttpResponse<String> revoked = server.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url("/v1/admin/keys/" + key.getString("id"))))
+        .header("Authorization", "Bearer " + TestServer.KEY).DELETE());
+    assertEquals(204, revoked.statusCode(), revoked.body());
+    page.click("#refresh-button");
+    page.waitFor("document.querySelector('#key-form') && document.querySelector('#key-error').textContent.includes('401')", WAIT,
+        "the form, saying why");
+    assertTrue(page.eval("sessionStorage.getItem('shiftlens.key') === null").asBoolean(), "the refused key is forgotten");
+    page.errors.removeIf(e -> e.contains("status of 401"));
   }
 
   @Test
