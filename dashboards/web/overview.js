@@ -3,7 +3,7 @@
 // /v1/sends; the feed's items come from app.js, which holds the stream.
 
 import { get, query } from './api.js';
-import { liftChart, dailyChart, shareChart, COLORS } from './charts.js';
+import { liftChart, dailyChart, shareChart } from './charts.js';
 import * as f from './format.js';
 
 const el = f.el;
@@ -213,5 +213,3 @@ function feedItem({ send, live }) {
       changed.map(e => el('span', { class: 'chip ' + e.verdict, title: 'observed ' + e.observed + ', expected ' + e.expected.toFixed(2) },
         (e.event_name === '*' ? 'all events' : e.event_name) + ' ' + f.lift(e.rate_ratio)))));
 }
-
-export { COLORS };
