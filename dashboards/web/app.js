@@ -38,6 +38,11 @@ function route() {
 
 function showKeyForm(message) {
   stop();
+  // Nothing read with the previous key stays for the next one.
+  app.feed = [];
+  app.feedIds.clear();
+  app.seeded = false;
+  app.refreshedAt = null;
   document.body.classList.add('signed-out');
   const input = el('input', { id: 'key-input', type: 'password', name: 'key', autocomplete: 'off', spellcheck: 'false', required: true, placeholder: 'sl_…' });
   const error = el('p', { class: 'form-error', id: 'key-error', role: 'alert' }, message || '');
