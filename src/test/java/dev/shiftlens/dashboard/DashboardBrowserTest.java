@@ -313,7 +313,7 @@ class DashboardBrowserTest {
   }
 
   @Test
-  void aKeyThatIsUnknownOrMayNotReadIsSentBackToTheFormWithAClearMessage() {
+  void aKeyThatIsUnknownOrMayNotReadIsSentBackToTheFormWithAClearMessage() throws Exception {
     page = browser.open(1366, 768, false);
     page.navigate(origin() + "/dashboard");
     page.waitFor("document.querySelector('#key-input')", WAIT, "the key form");
@@ -321,6 +321,7 @@ class DashboardBrowserTest {
     page.click("#key-form button[type=submit]");
     page.waitFor("!document.querySelector('#key-error').hidden", WAIT, "the refusal");
     assertTrue(page.eval("document.querySelector('#key-error').textContent").asText().contains("401"));
+    page.screenshot(SCREENSHOTS.resolve("key-refused.png"));
     assertTrue(page.eval("sessionStorage.getItem('shiftlens.key') === null").asBoolean());
 
     HttpResponse<String> created = server.post("/v1/admin/keys", "application/json", "{\"name\":\"pipeline\",\"scopes\":[\"ingest\"]}");
