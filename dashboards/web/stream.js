@@ -69,6 +69,7 @@ export function openShiftStream({ key, onShift, onState, onAuth, path = '/v1/str
   let timer = null;
 
   async function connect() {
+    timer = null; // no longer waiting: a nudge now must not open a second stream
     if (closed) return;
     controller = new AbortController();
     const headers = authHeaders(key);
