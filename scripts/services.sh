@@ -3,6 +3,7 @@
 # ClickHouse on 127.0.0.1:8123 and PostgreSQL on 127.0.0.1:5432. Safe to run again.
 #
 #   scripts/services.sh up       install what is missing, start what is down, wait until both answer
+#   scripts/services.sh browser  install Chromium (/usr/bin/chromium), which the dashboard's test drives
 #   scripts/services.sh status   say whether each store answers
 set -euo pipefail
 
@@ -85,6 +86,13 @@ postgres_up() {
   say "PostgreSQL answers on $PG_HOST:$PG_PORT"
 }
 
+# The dashboard's test drives a headless Chromium; only the tests need it, so `up` leaves it out.
+browser_up() {
+  if [ -x /usr/bin/chromium ]; then say "Chromium is installed"; return; fi
+  apt_install chromium fonts-liberation2
+  say "Chromium is installed"
+}
+
 case "${1:-up}" in
   up)
     command -v curl >/dev/null 2>&1 || apt_install curl
@@ -92,9 +100,12 @@ case "${1:-up}" in
     postgres_up
     clickhouse_up
     ;;
+  browser)
+    browser_up
+    ;;
   status)
     if ch_answers; then echo "clickhouse: up"; else echo "clickhouse: down"; fi
     if pg_answers; then echo "postgresql: up"; else echo "postgresql: down"; fi
     ;;
-  *) echo "usage: $0 up|status" >&2; exit 2 ;;
+  *) echo "usage: $0 up|browser|status" >&2; exit 2 ;;
 esac

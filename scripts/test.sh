@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/services.sh up
+scripts/services.sh browser
 mvn -B test "$@"

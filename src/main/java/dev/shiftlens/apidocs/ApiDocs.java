@@ -1,13 +1,10 @@
 package dev.shiftlens.apidocs;
 
 import dev.shiftlens.platform.ApiException;
+import dev.shiftlens.platform.ClassPathFiles;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
@@ -19,8 +16,6 @@ import java.util.stream.Collectors;
 public final class ApiDocs {
   /** The OpenAPI document, a resource of this jar. */
   public static final String DOCUMENT = "openapi.yaml";
-  private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/";
-  private static final String WEBJAR_VERSION = "META-INF/maven/org.webjars/swagger-ui/pom.properties";
   /** The webjar files the page uses; the rest of the webjar (other bundles, its demo page) is not served. */
   private static final Map<String, String> ASSETS = Map.of(
       "swagger-ui.css", "text/css; charset=utf-8",
@@ -34,11 +29,11 @@ public final class ApiDocs {
   private final Map<String, Buffer> assets;
 
   public ApiDocs() {
-    this.document = Buffer.buffer(resource(DOCUMENT));
-    this.page = Buffer.buffer(resource("apidocs/docs.html"));
-    String root = WEBJAR + webjarVersion() + "/";
+    this.document = Buffer.buffer(ClassPathFiles.read(DOCUMENT));
+    this.page = Buffer.buffer(ClassPathFiles.read("apidocs/docs.html"));
+    String root = ClassPathFiles.webjar("org.webjars", "swagger-ui");
     this.assets = Map.copyOf(ASSETS.keySet().stream()
-        .collect(Collectors.toMap(name -> name, name -> Buffer.buffer(resource(root + name)))));
+        .collect(Collectors.toMap(name -> name, name -> Buffer.buffer(ClassPathFiles.read(root + name)))));
   }
 
   public void document(RoutingContext ctx) {
@@ -68,32 +63,5 @@ public final class ApiDocs {
         // They change only with the Swagger UI version, that is with a new release of the server.
         .putHeader("Cache-Control", "public, max-age=3600")
         .end(body);
-  }
-
-  /** The version of the Swagger UI webjar on the class path, which names the folder of its files. */
-  private static String webjarVersion() {
-    Properties p = new Properties();
-    try (InputStream in = stream(WEBJAR_VERSION)) {
-      p.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    String version = p.getProperty("version");
-    if (version == null || version.isBlank()) throw new IllegalStateException(WEBJAR_VERSION + " names no version");
-    return version.strip();
-  }
-
-  private static byte[] resource(String name) {
-    try (InputStream in = stream(name)) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static InputStream stream(String name) {
-    InputStream in = ApiDocs.class.getClassLoader().getResourceAsStream(name);
-    if (in == null) throw new IllegalStateException("no " + name + " on the class path");
-    return in;
   }
 }

@@ -43,6 +43,8 @@ public final class HttpApiVerticle extends VerticleBase {
     router.get("/docs").handler(services.apiDocs::page);
     router.get("/docs/index.html").handler(services.apiDocs::page);
     router.get("/docs/:asset").handler(services.apiDocs::asset);
+    router.get("/dashboard").handler(services.dashboard::page);
+    router.get("/dashboard/:file").handler(services.dashboard::file);
     router.get("/v1/status").handler(keys.require(Scope.READ)).handler(services.status::status);
 
     router.post("/v1/contacts").handler(keys.require(Scope.INGEST)).handler(services.ingest::postContacts);

@@ -6,6 +6,7 @@ import dev.shiftlens.apidocs.ApiDocs;
 import dev.shiftlens.contact.ContactApi;
 import dev.shiftlens.contact.ContactRepository;
 import dev.shiftlens.contactview.ContactViewApi;
+import dev.shiftlens.dashboard.Dashboard;
 import dev.shiftlens.evaluation.Evaluations;
 import dev.shiftlens.eventtype.EventTypeApi;
 import dev.shiftlens.eventtype.EventTypeRepository;
@@ -53,6 +54,7 @@ public final class Services {
   final ContactViewApi contactViews;
   /** This server's meters, served at {@code /metrics}. */
   final Metrics meters;
+  final Dashboard dashboard;
 
   Services(Vertx vertx, Config config, Metrics meters) {
     this.config = config;
@@ -78,6 +80,7 @@ public final class Services {
     this.stream = new StreamApi(vertx, pool, PgConnectOptions.fromUri(config.postgres().uri()), config.stream());
     this.audiences = new AudienceApi(new Audiences(pool, clickhouse));
     this.apiDocs = new ApiDocs();
+    this.dashboard = new Dashboard();
     MessageRepository messageRepository = new MessageRepository(pool);
     this.messages = new MessageApi(messageRepository);
     this.metrics = new MetricsApi(clickhouse, messageRepository, config.evaluation().alpha());
