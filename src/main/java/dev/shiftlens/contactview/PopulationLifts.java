@@ -6,6 +6,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.time.DayOfWeek;
 import java.time.format.TextStyle;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,6 +29,17 @@ final class PopulationLifts {
   private static final Logger LOG = Logger.getLogger(PopulationLifts.class.getName());
   private static final long RETRY_MS = 30_000;
 
+  /**
+   * Leaders kept per draw of the shown values' shared draws: a contact's own data replaces the prior
+   * draws of the values it was sent, and past this many of a draw's leaders the draw is read value by value.
+   */
+  private static final int SHOWN_LEADERS = 4;
+
+  /** A dimension's shown values, most sent first, their members in {@code draws}, and the draws. */
+  record Shown(List<String> values, Map<String, Integer> members, GammaLiftBandit.SharedDraws draws) {}
+
+  private static final Shown NONE_SHOWN = new Shown(List.of(), Map.of(), new GammaLiftBandit.SharedDraws(new double[0][], 1));
+
   /** Counts of one value: its sends and the sums of their "*" observed and expected counts. */
   record Tally(long sends, double observed, double expected) {
     Tally plus(long s, double o, double e) {
@@ -40,11 +53,37 @@ final class PopulationLifts {
    * value and table and shared by every contact that has not been sent the value, so that a request
    * does not draw a thousand times for each of them.
    */
-  record Table(Map<String, Map<String, Tally>> dimensions, Map<String, double[]> priorDraws) {
+  record Table(Map<String, Map<String, Tally>> dimensions, Map<String, double[]> priorDraws, Map<String, Shown> shown) {
     static final Table EMPTY = new Table(Map.of());
 
     Table(Map<String, Map<String, Tally>> dimensions) {
-      this(dimensions, new ConcurrentHashMap<>());
+      this(dimensions, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+    }
+
+    /**
+     * The values of a dimension shown to every contact: those sent at least {@code minSends} times, the
+     * {@code maxValues} most sent (ties by value); with their prior draws ({@link #priorDraws}, centred on
+     * {@code centre} of their tally) shared, so that a contact's {@code prob_best} reads one leader per
+     * draw instead of every value's draws. The same on every call.
+     */
+    Shown shown(String dimension, long minSends, int maxValues, double strength, int n, ToDoubleFunction<Tally> centre) {
+      if (!dimensions.containsKey(dimension)) return NONE_SHOWN;
+      return shown.computeIfAbsent(dimension, d -> {
+        List<String> values = of(d).entrySet().stream()
+            .filter(e -> e.getValue().sends() >= minSends)
+            .sorted(Map.Entry.<String, Tally>comparingByValue(Comparator.comparingLong(Tally::sends))
+                .reversed().thenComparing(Map.Entry.comparingByKey()))
+            .limit(maxValues)
+            .map(Map.Entry::getKey)
+            .toList();
+        Map<String, Integer> members = new HashMap<>();
+        double[][] draws = new double[values.size()][];
+        for (int m = 0; m < values.size(); m++) {
+          members.put(values.get(m), m);
+          draws[m] = priorDraws(d, values.get(m), centre.applyAsDouble(of(d).get(values.get(m))), strength, n);
+        }
+        return new Shown(values, members, new GammaLiftBandit.SharedDraws(draws, SHOWN_LEADERS));
+      });
     }
 
     /** {@code n} draws of the prior lift {@code Gamma(strength x centre, strength)} of one value, the same on every call. */

@@ -73,14 +73,9 @@ final class PreferenceView {
     }
     mine.computeIfAbsent(CHANNEL, d -> new LinkedHashMap<>());
     mine.computeIfAbsent(SEND_SLOT, d -> new LinkedHashMap<>());
-    population.dimensions().forEach((dimension, values) -> {
+    population.dimensions().keySet().forEach(dimension -> {
       Map<String, PopulationLifts.Tally> into = mine.computeIfAbsent(dimension, d -> new LinkedHashMap<>());
-      values.entrySet().stream()
-          .filter(e -> e.getValue().sends() >= MIN_POPULATION_SENDS)
-          .sorted(Map.Entry.<String, PopulationLifts.Tally>comparingByValue(Comparator.comparingLong(PopulationLifts.Tally::sends))
-              .reversed().thenComparing(Map.Entry.comparingByKey()))
-          .limit(MAX_POPULATION_VALUES)
-          .forEach(e -> into.putIfAbsent(e.getKey(), new PopulationLifts.Tally(0, 0, 0)));
+      shown(population, dimension).values().forEach(v -> into.putIfAbsent(v, new PopulationLifts.Tally(0, 0, 0)));
     });
     if (contact != null) {
       Map<String, PopulationLifts.Tally> channels = mine.get(CHANNEL);
@@ -98,15 +93,18 @@ final class PreferenceView {
       List<GammaLiftBandit.Posterior> posteriors = new ArrayList<>(names.size());
       double[] centres = new double[names.size()];
       double[][] given = new double[names.size()][];
+      int[] members = new int[names.size()];
+      PopulationLifts.Shown shown = shown(population, dimension);
       for (int i = 0; i < names.size(); i++) {
-        PopulationLifts.Tally pop = population.of(dimension).get(names.get(i));
-        centres[i] = pop == null ? 1
-            : (POPULATION_SHRINKAGE + Math.max(0, pop.observed())) / (POPULATION_SHRINKAGE + Math.max(0, pop.expected()));
+        centres[i] = centre(population.of(dimension).get(names.get(i)));
         PopulationLifts.Tally own = values.get(names.get(i));
         posteriors.add(GammaLiftBandit.posterior(own.observed(), own.expected(), centres[i], PRIOR_STRENGTH));
-        if (own.sends() == 0) given[i] = population.priorDraws(dimension, names.get(i), centres[i], PRIOR_STRENGTH, PROB_BEST_DRAWS);
+        members[i] = own.sends() == 0 ? shown.members().getOrDefault(names.get(i), -1) : -1;
+        if (own.sends() == 0 && members[i] < 0) {
+          given[i] = population.priorDraws(dimension, names.get(i), centres[i], PRIOR_STRENGTH, PROB_BEST_DRAWS);
+        }
       }
-      double[] best = GammaLiftBandit.probBest(posteriors, given, PROB_BEST_DRAWS, stable);
+      double[] best = GammaLiftBandit.probBest(posteriors, given, members, shown.draws(), PROB_BEST_DRAWS, stable);
       List<JsonObject> rows = new ArrayList<>(names.size());
       for (int i = 0; i < names.size(); i++) {
         PopulationLifts.Tally own = values.get(names.get(i));
@@ -130,6 +128,17 @@ final class PreferenceView {
         .put("prior", new JsonObject().put("strength", PRIOR_STRENGTH).put("population_shrinkage", POPULATION_SHRINKAGE))
         .put("dimensions", dimensions)
         .put("recommendation", recommendation);
+  }
+
+  /** The prior centre of a value: its population lift, shrunk toward 1; 1 for a value the population has not been sent. */
+  private static double centre(PopulationLifts.Tally pop) {
+    return pop == null ? 1
+        : (POPULATION_SHRINKAGE + Math.max(0, pop.observed())) / (POPULATION_SHRINKAGE + Math.max(0, pop.expected()));
+  }
+
+  private static PopulationLifts.Shown shown(PopulationLifts.Table population, String dimension) {
+    return population.shown(dimension, MIN_POPULATION_SENDS, MAX_POPULATION_VALUES, PRIOR_STRENGTH, PROB_BEST_DRAWS,
+        PreferenceView::centre);
   }
 
   private static void add(Map<String, Map<String, PopulationLifts.Tally>> into, String dimension, String value,

@@ -1,5 +1,6 @@
 package dev.shiftlens.stats;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -72,6 +73,61 @@ public final class GammaLiftBandit {
    * Options must be independent, so no two may share an array.
    */
   public static double[] probBest(List<Posterior> options, double[][] given, int draws, RandomGenerator random) {
+    return probBest(options, given, null, null, draws, random);
+  }
+
+  /**
+   * Draws shared by many calls of {@link #probBest}: those of a fixed set of options (the members), and
+   * per joint draw the {@code k} members with the largest draws, largest first. A call whose options
+   * include most members reads, per draw, the first leader it has instead of every member's draw: for
+   * sixty members, sixty times less reading. Immutable.
+   */
+  public static final class SharedDraws {
+    private final double[][] draws;
+    private final int[][] leaders;
+
+    /** @param draws per member, at least as many draws as the calls will use; not copied, not to be changed */
+    public SharedDraws(double[][] draws, int k) {
+      if (k < 1) throw new IllegalArgumentException("k must be positive, got " + k);
+      this.draws = draws;
+      int length = Arrays.stream(draws).mapToInt(d -> d.length).min().orElse(0);
+      this.leaders = new int[length][];
+      int top = Math.min(k, draws.length);
+      for (int d = 0; d < length; d++) {
+        int[] lead = new int[top];
+        int filled = 0;
+        for (int m = 0; m < draws.length; m++) {
+          double x = draws[m][d];
+          if (filled == top && !(x > draws[lead[top - 1]][d])) continue;
+          int at = filled < top ? filled++ : top - 1;
+          while (at > 0 && x > draws[lead[at - 1]][d]) {
+            lead[at] = lead[at - 1];
+            at--;
+          }
+          lead[at] = m;
+        }
+        leaders[d] = lead;
+      }
+    }
+
+    public int size() {
+      return draws.length;
+    }
+
+    /** Member {@code m}'s draws. */
+    public double[] draws(int m) {
+      return draws[m];
+    }
+  }
+
+  /**
+   * As {@link #probBest(List, double[][], int, RandomGenerator)}, with some options' draws taken from
+   * {@code shared}: {@code members[i]}, when not negative, is the member whose draws option i has (no two
+   * options the same member); members that are none of the options take no part. Gives what the call
+   * with every option's draws given one by one gives (up to ties between draws).
+   */
+  public static double[] probBest(List<Posterior> options, double[][] given, int[] members, SharedDraws shared, int draws,
+      RandomGenerator random) {
     int n = options.size();
     double[] best = new double[n];
     if (n == 0) return best;
@@ -83,19 +139,61 @@ public final class GammaLiftBandit {
     for (double[] g : given) {
       if (g != null && g.length < draws) throw new IllegalArgumentException("given draws are fewer than " + draws);
     }
-    int[] wins = new int[n];
-    for (int d = 0; d < draws; d++) {
-      int arg = 0;
-      double max = Double.NEGATIVE_INFINITY;
+    int[] optionOf = null;
+    int covered = 0;
+    if (shared != null) {
+      optionOf = new int[shared.size()];
+      Arrays.fill(optionOf, -1);
       for (int i = 0; i < n; i++) {
-        double x = given[i] != null ? given[i][d] : draw(options.get(i), random);
-        if (x > max) {
-          max = x;
-          arg = i;
-        }
+        if (members[i] < 0) continue;
+        if (optionOf[members[i]] >= 0) throw new IllegalArgumentException("two options share member " + members[i]);
+        optionOf[members[i]] = i;
+        covered++;
       }
-      wins[arg]++;
+      if (covered > 0 && shared.leaders.length < draws) throw new IllegalArgumentException("shared draws are fewer than " + draws);
     }
+    // Per joint draw, the largest lift so far and its option: first the shared members' leader, then the
+    // other options one by one, each array read straight through.
+    double[] max = new double[draws];
+    int[] arg = new int[draws];
+    Arrays.fill(max, Double.NEGATIVE_INFINITY);
+    if (covered > 0) {
+      for (int d = 0; d < draws; d++) {
+        int lead = -1;
+        for (int m : shared.leaders[d]) {
+          if (optionOf[m] >= 0) {
+            lead = m;
+            break;
+          }
+        }
+        if (lead < 0) { // every leader of this draw is left out: the others, one by one
+          for (int m = 0; m < optionOf.length; m++) {
+            if (optionOf[m] >= 0 && (lead < 0 || shared.draws[m][d] > shared.draws[lead][d])) lead = m;
+          }
+        }
+        max[d] = shared.draws[lead][d];
+        arg[d] = optionOf[lead];
+      }
+    }
+    double[] fresh = new double[draws];
+    for (int i = 0; i < n; i++) {
+      if (members != null && members[i] >= 0) continue;
+      double[] g = given[i];
+      if (g == null) {
+        Posterior p = options.get(i);
+        for (int d = 0; d < draws; d++) fresh[d] = draw(p, random);
+        g = fresh;
+      }
+      // Without branches: which option leads a draw is as good as random to the branch predictor.
+      for (int d = 0; d < draws; d++) {
+        double x = g[d];
+        boolean leads = x > max[d];
+        max[d] = leads ? x : max[d];
+        arg[d] = leads ? i : arg[d];
+      }
+    }
+    int[] wins = new int[n];
+    for (int d = 0; d < draws; d++) wins[arg[d]]++;
     for (int i = 0; i < n; i++) best[i] = (double) wins[i] / draws;
     return best;
   }

@@ -62,6 +62,83 @@ class GammaLiftBanditTest {
   }
 
   @Test
+  void theLargestOfTheMembersLeftInWinsEachDrawWhicheverAreLeftOut() {
+    SplittableRandom random = new SplittableRandom(4);
+    double[][] draws = new double[12][];
+    for (int m = 0; m < draws.length; m++) draws[m] = GammaLiftBandit.draws(GammaLiftBandit.posterior(0, 0, 0.5 + m * 0.1, 5), 300, random);
+    GammaLiftBandit.SharedDraws shared = new GammaLiftBandit.SharedDraws(draws, 3);
+    for (int d = 0; d < 300; d++) {
+      final int at = d;
+      Integer[] order = new Integer[draws.length];
+      for (int m = 0; m < order.length; m++) order[m] = m;
+      java.util.Arrays.sort(order, (a, b) -> Double.compare(draws[b][at], draws[a][at]));
+      // With the k largest members left out, the next one wins the draw: within the two leaders kept
+      // per draw, and beyond them.
+      for (int k = 0; k < 3; k++) {
+        int[] members = new int[draws.length - k];
+        List<GammaLiftBandit.Posterior> options = new java.util.ArrayList<>();
+        int o = 0;
+        for (int m = 0; m < draws.length; m++) {
+          boolean out = false;
+          for (int j = 0; j < k; j++) out |= order[j] == m;
+          if (out) continue;
+          options.add(GammaLiftBandit.posterior(0, 0, 1, 5));
+          members[o++] = m;
+        }
+        double[] one = oneDraw(shared, d, options, members);
+        int leader = java.util.Arrays.asList(java.util.Arrays.stream(members).boxed().toArray(Integer[]::new)).indexOf(order[k]);
+        assertEquals(1, one[leader], "draw " + d + ", " + k + " leaders left out");
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> new GammaLiftBandit.SharedDraws(draws, 0));
+  }
+
+  /** probBest over draw {@code d} of the shared draws alone. */
+  private static double[] oneDraw(GammaLiftBandit.SharedDraws shared, int d, List<GammaLiftBandit.Posterior> options, int[] members) {
+    double[][] single = new double[shared.size()][];
+    for (int m = 0; m < single.length; m++) single[m] = new double[] {shared.draws(m)[d]};
+    return GammaLiftBandit.probBest(options, new double[options.size()][], members, new GammaLiftBandit.SharedDraws(single, 2), 1,
+        new SplittableRandom(1));
+  }
+
+  @Test
+  void sharedDrawsGiveWhatTheSameDrawsGivenOneByOneGive() {
+    SplittableRandom setup = new SplittableRandom(8);
+    for (int round = 0; round < 200; round++) {
+      int size = 1 + setup.nextInt(30);
+      double[][] memberDraws = new double[size][];
+      for (int m = 0; m < size; m++) {
+        memberDraws[m] = GammaLiftBandit.draws(GammaLiftBandit.posterior(0, 0, 0.6 + setup.nextDouble(), 5), 500, setup);
+      }
+      GammaLiftBandit.SharedDraws shared = new GammaLiftBandit.SharedDraws(memberDraws, 1 + setup.nextInt(4));
+      List<GammaLiftBandit.Posterior> options = new java.util.ArrayList<>();
+      List<double[]> given = new java.util.ArrayList<>();
+      List<Integer> members = new java.util.ArrayList<>();
+      for (int m = 0; m < size; m++) {
+        if (setup.nextInt(4) == 0) continue; // a member that is not an option (the contact's own data moved it)
+        options.add(GammaLiftBandit.posterior(0, 0, 1, 5));
+        given.add(memberDraws[m]);
+        members.add(m);
+      }
+      for (int extra = setup.nextInt(4); extra > 0; extra--) { // options of their own: drawn here, or given
+        int at = setup.nextInt(options.size() + 1);
+        boolean drawn = setup.nextBoolean();
+        options.add(at, GammaLiftBandit.posterior(setup.nextInt(10), setup.nextDouble() * 8, 0.5 + setup.nextDouble(), 5));
+        given.add(at, drawn ? null : GammaLiftBandit.draws(options.get(at), 500, setup));
+        members.add(at, -1);
+      }
+      double[][] oneByOne = given.toArray(new double[0][]);
+      double[][] own = new double[options.size()][];
+      for (int i = 0; i < own.length; i++) own[i] = members.get(i) < 0 ? oneByOne[i] : null;
+      long seed = setup.nextLong();
+      double[] expected = GammaLiftBandit.probBest(options, oneByOne, 500, new SplittableRandom(seed));
+      double[] actual = GammaLiftBandit.probBest(options, own, members.stream().mapToInt(Integer::intValue).toArray(), shared, 500,
+          new SplittableRandom(seed));
+      assertArrayEquals(expected, actual, "round " + round);
+    }
+  }
+
+  @Test
   void aClearlyBetterOptionIsAlmostSurelyBestAndASingleOptionIsBestForCertain() {
     var good = GammaLiftBandit.posterior(60, 30, 1, 5);
     var poor = GammaLiftBandit.posterior(10, 30, 1, 5);
