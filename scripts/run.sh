@@ -61,6 +61,7 @@ Try:
   curl -s -H "Authorization: Bearer \$SHIFTLENS_API_KEY" -H "Content-Type: application/json" -d '{"behavior":[{"event_name":"purchase","within_days":30}],"limit":5}' $url/v1/audiences/query
   curl -sN -H "Authorization: Bearer \$SHIFTLENS_API_KEY" $url/v1/stream/shifts
   curl -s $url/health
+  curl -s $url/metrics        # Prometheus figures, no key
 The dashboard is at $url/dashboard (enter the key above; it stays in that browser tab).
 The API's OpenAPI document is at $url/openapi.yaml, browsable at $url/docs.
 Sends are evaluated within seconds of loading (their windows have closed); /v1/status shows
