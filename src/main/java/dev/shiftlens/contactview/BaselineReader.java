@@ -22,11 +22,11 @@ import java.util.function.Function;
  * that share a span (up to {@code maxBatch}). A request that finds no query running goes at once: at a
  * few requests a second nothing waits, and under load the batches grow with the time a query takes,
  * which keeps ClickHouse to a fraction of a core. (A fixed wait for company before each query cost
- * every isolated request that wait, and saved nothing under load.) What a query read is kept for
- * {@code cacheMillis} (at most {@code cacheEntries} contacts): an agent that asks about the same contact
- * again within that time is answered from memory, at the price of events that arrived meanwhile showing
- * only after it (they can only change {@code last_seen}: the baseline itself ends before the hour of the
- * request).
+ * every isolated request that wait; under load, requests gather while a read runs anyway.) What a
+ * query read is kept for {@code cacheMillis} (at most {@code cacheEntries} contacts): an agent that asks
+ * about the same contact again within that time is answered from memory, at the price of events that
+ * arrived meanwhile showing only after it (they can only change {@code last_seen}: the baseline itself
+ * ends before the hour of the request).
  *
  * <p>Called from any event loop; thread-safe. Each answer is delivered on the context that asked.
  */
