@@ -37,10 +37,7 @@ class ContactViewsEndToEndTest {
 
   @BeforeAll
   static void evaluateTheContactsSends() throws Exception {
-    server = TestServer.start(Map.of(
-        "SHIFTLENS_EVALUATION_ENABLED", "true",
-        "SHIFTLENS_EVALUATION_GRACE_MINUTES", "0",
-        "SHIFTLENS_EVALUATION_INTERVAL_MS", "100"));
+    server = TestServer.start(TestServer.evaluating());
     ok(server.post("/v1/contacts", "application/json", "[{\"contact_id\":\"c1\",\"country\":\"DE\",\"timezone\":\"Europe/Berlin\","
         + "\"push_token\":\"tok\",\"email_address\":\"c1@example.com\",\"phone_number\":\"+491701234567\"},"
         + "{\"contact_id\":\"c9\",\"country\":\"DE\"},{\"contact_id\":\"quiet\",\"country\":\"FR\"}]"));

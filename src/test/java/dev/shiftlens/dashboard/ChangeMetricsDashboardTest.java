@@ -36,11 +36,7 @@ class ChangeMetricsDashboardTest {
   private static final Path DASHBOARD = Path.of("dashboards/grafana/change-metrics.json");
   private static final String PLUGIN = "vertamedia-clickhouse-datasource";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Map<String, String> FAST = Map.of(
-      "SHIFTLENS_EVALUATION_ENABLED", "true",
-      "SHIFTLENS_EVALUATION_GRACE_MINUTES", "0",
-      "SHIFTLENS_EVALUATION_INTERVAL_MS", "100",
-      "SHIFTLENS_EVALUATION_BATCH", "50");
+  private static final Map<String, String> FAST = TestServer.evaluating("SHIFTLENS_EVALUATION_BATCH", "50");
   private static TestServer server;
   private static JsonNode dashboard;
   private static Range range;

@@ -32,11 +32,7 @@ import org.junit.jupiter.api.Test;
  * screenshots at laptop and phone sizes go to {@code target/screenshots/}.
  */
 class DashboardBrowserTest {
-  private static final Map<String, String> EVALUATING = Map.of(
-      "SHIFTLENS_EVALUATION_ENABLED", "true",
-      "SHIFTLENS_EVALUATION_GRACE_MINUTES", "0",
-      "SHIFTLENS_EVALUATION_INTERVAL_MS", "100",
-      "SHIFTLENS_EVALUATION_BATCH", "200");
+  private static final Map<String, String> EVALUATING = TestServer.evaluating("SHIFTLENS_EVALUATION_BATCH", "200");
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
   private static final Duration WAIT = Duration.ofSeconds(30);
 

@@ -28,11 +28,7 @@ import org.junit.jupiter.api.Test;
  * statistics computed in memory from the same data.
  */
 class EvaluationEndToEndTest {
-  private static final Map<String, String> FAST = Map.of(
-      "SHIFTLENS_EVALUATION_ENABLED", "true",
-      "SHIFTLENS_EVALUATION_GRACE_MINUTES", "0",
-      "SHIFTLENS_EVALUATION_INTERVAL_MS", "100",
-      "SHIFTLENS_EVALUATION_BATCH", "100");
+  private static final Map<String, String> FAST = TestServer.evaluating("SHIFTLENS_EVALUATION_BATCH", "100");
 
   @Test
   void twoServersEvaluateEverySendOnceWithTheResultsOfTheStatisticsInMemory() throws Exception {

@@ -26,10 +26,7 @@ import org.junit.jupiter.api.Test;
  * figures.
  */
 class PrometheusMetricsEndToEndTest {
-  private static final Map<String, String> EVALUATING = Map.of(
-      "SHIFTLENS_EVALUATION_ENABLED", "true",
-      "SHIFTLENS_EVALUATION_GRACE_MINUTES", "0",
-      "SHIFTLENS_EVALUATION_INTERVAL_MS", "100");
+  private static final Map<String, String> EVALUATING = TestServer.evaluating();
   private static final int GOOD_EVENTS = 20;
 
   private static TestServer server;

@@ -34,11 +34,7 @@ import org.junit.jupiter.api.Test;
  * sends are evaluated, and the final figures agree with the sends' own effects.
  */
 class MetricsEndToEndTest {
-  private static final Map<String, String> FAST = Map.of(
-      "SHIFTLENS_EVALUATION_ENABLED", "true",
-      "SHIFTLENS_EVALUATION_GRACE_MINUTES", "0",
-      "SHIFTLENS_EVALUATION_INTERVAL_MS", "100",
-      "SHIFTLENS_EVALUATION_BATCH", "25");
+  private static final Map<String, String> FAST = TestServer.evaluating("SHIFTLENS_EVALUATION_BATCH", "25");
   private static final long SEED = 13;
   private static TestServer server;
   private static DemoDataset data;

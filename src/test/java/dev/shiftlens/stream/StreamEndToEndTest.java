@@ -34,12 +34,7 @@ import org.junit.jupiter.api.Test;
  * server it is connected to, and can resume from an event id.
  */
 class StreamEndToEndTest {
-  private static final Map<String, String> EVALUATING = Map.of(
-      "SHIFTLENS_EVALUATION_ENABLED", "true",
-      "SHIFTLENS_EVALUATION_GRACE_MINUTES", "0",
-      "SHIFTLENS_EVALUATION_INTERVAL_MS", "100",
-      "SHIFTLENS_EVALUATION_BATCH", "100",
-      "SHIFTLENS_STREAM_HEARTBEAT_SECONDS", "1");
+  private static final Map<String, String> EVALUATING = TestServer.evaluating("SHIFTLENS_EVALUATION_BATCH", "100", "SHIFTLENS_STREAM_HEARTBEAT_SECONDS", "1");
 
   @Test
   void clientsGetExactlyTheEvaluatedSendsWithAVerdictThatMatchTheirFilters() throws Exception {

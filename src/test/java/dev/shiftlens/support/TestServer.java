@@ -31,6 +31,20 @@ public final class TestServer implements AutoCloseable {
     this.server = server;
   }
 
+  /**
+   * The variables of a server that evaluates sends as soon as their windows close (no grace), looking
+   * every 100 ms, with {@code more} (name, value, name, value...) added or overriding.
+   */
+  public static Map<String, String> evaluating(String... more) {
+    if (more.length % 2 != 0) throw new IllegalArgumentException("names and values come in pairs");
+    Map<String, String> vars = new HashMap<>(Map.of(
+        "SHIFTLENS_EVALUATION_ENABLED", "true",
+        "SHIFTLENS_EVALUATION_GRACE_MINUTES", "0",
+        "SHIFTLENS_EVALUATION_INTERVAL_MS", "100"));
+    for (int i = 0; i < more.length; i += 2) vars.put(more[i], more[i + 1]);
+    return Map.copyOf(vars);
+  }
+
   public static TestServer start() {
     return start(Map.of());
   }
