@@ -13,13 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Audience benchmark: how fast {@code POST /v1/audiences/query} answers over 100,000 contacts with
@@ -40,7 +40,6 @@ import java.util.Random;
  */
 public final class AudienceBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   private static final long LIMIT_MILLIS = 1_000;
   private static final int EVENTS_PER_INSERT = 1_000_000;
   private static final int CONTACTS_PER_POST = 10_000;
@@ -54,9 +53,6 @@ public final class AudienceBenchmark {
   /** The acceptance query: one property filter and one behavior filter. */
   private static final String ACCEPTANCE = "plan + purchase 7d";
 
-  private String jar = "target/shiftlens.jar";
-  private int port = 18093;
-  private String key = "bench-key";
   private long seed = 20261128L;
   private int contacts = 100_000;
   private int events = 10_000_000;
@@ -64,11 +60,8 @@ public final class AudienceBenchmark {
   private int runs = 10;
   private boolean keep;
   private boolean reuse;
-  private String serverHeap = "1g";
-  private String clickhouseUrl = "http://127.0.0.1:8123";
-  private String pgServer = "postgresql://postgres@127.0.0.1:5432";
   private String database = "shiftlens_audbench_" + Instant.now().getEpochSecond();
-  private Path log = Path.of("target/audbench-server.log");
+  private final ServerOptions options = new ServerOptions(18093, "1g", Path.of("target/audbench-server.log"));
 
   private final HttpClient http = Loader.newHttpClient();
   private final BenchReport report = new BenchReport("audience benchmark", 44);
@@ -78,63 +71,40 @@ public final class AudienceBenchmark {
 
   public static void main(String[] args) throws Exception {
     AudienceBenchmark bench = new AudienceBenchmark();
-    try {
-      bench.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("audience benchmark: " + e.getMessage());
-      System.err.println("usage: AudienceBenchmark [--contacts N] [--events N] [--days N] [--runs N] [--seed N]"
-          + " [--port N] [--key KEY] [--jar PATH] [--server-heap SIZE] [--database NAME]"
-          + " [--clickhouse-url URL] [--pg-server URI] [--log FILE] [--keep]");
-      System.exit(2);
-    }
-    System.exit(bench.run() ? 0 : 1);
+    BenchArgs.main("audience benchmark", "AudienceBenchmark [--contacts N] [--events N] [--days N] [--runs N] [--seed N]"
+        + " [--database NAME] [--keep] " + ServerOptions.USAGE, () -> bench.parse(args), bench::run);
   }
 
   private void parse(String[] args) {
-    for (int i = 0; i < args.length; i++) {
-      String option = args[i];
-      if (option.equals("--keep")) {
-        keep = true;
-        continue;
-      }
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("missing value for " + option);
-      }
-      String value = args[++i];
+    BenchArgs.parse(args, Set.of("--keep"), flag -> keep = true, (option, value) -> {
       switch (option) {
         case "--contacts" -> contacts = BenchReport.positive(option, value);
         case "--events" -> events = BenchReport.positive(option, value);
         case "--days" -> days = BenchReport.positive(option, value);
         case "--runs" -> runs = BenchReport.positive(option, value);
         case "--seed" -> seed = Long.parseLong(value);
-        case "--port" -> port = BenchReport.positive(option, value);
-        case "--key" -> key = value;
-        case "--jar" -> jar = value;
-        case "--server-heap" -> serverHeap = value;
         case "--database" -> {
           database = value;
           reuse = true;
         }
-        case "--clickhouse-url" -> clickhouseUrl = BenchReport.stripSlash(value);
-        case "--pg-server" -> pgServer = BenchReport.stripSlash(value);
-        case "--log" -> log = Path.of(value);
-        default -> throw new IllegalArgumentException("unknown option " + option);
+        default -> {
+          if (!options.set(option, value)) throw new IllegalArgumentException("unknown option " + option);
+        }
       }
-    }
-    if (!database.matches("[a-z_][a-z0-9_]*")) {
-      throw new IllegalArgumentException("--database must be a plain lower-case identifier");
-    }
+    });
+    ServerOptions.checkDatabase(database);
   }
+
 
   private boolean run() throws Exception {
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopOnExit, "stop-server"));
-    Files.deleteIfExists(log);
-    try (BenchStores stores = new BenchStores(clickhouseUrl, pgServer)) {
+    Files.deleteIfExists(options.log);
+    try (BenchStores stores = new BenchStores(options.clickhouseUrl, options.pgServer)) {
       // Databases named by --database are the user's: kept, whatever happens.
       boolean loaded = reuse && holdsContacts(stores);
       if (reuse && !loaded) report.log("%s holds no contacts yet: loading into it", database);
       try {
-        report.log("databases: ClickHouse and PostgreSQL %s (server log: %s)", database, log);
+        report.log("databases: ClickHouse and PostgreSQL %s (server log: %s)", database, options.log);
         if (!loaded) load(stores);
         describe(stores);
         measure();
@@ -296,7 +266,7 @@ public final class AudienceBenchmark {
   private JsonNode post(String path, String body) throws IOException, InterruptedException {
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.base().resolve(path))
         .timeout(Duration.ofMinutes(2))
-        .header("Authorization", "Bearer " + key)
+        .header("Authorization", "Bearer " + options.key)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
@@ -306,14 +276,9 @@ public final class AudienceBenchmark {
   }
 
   private ServerProcess startServer() throws IOException, InterruptedException {
-    Map<String, String> env = new HashMap<>();
-    env.put("SHIFTLENS_API_KEY", key);
-    env.put("SHIFTLENS_CLICKHOUSE_URL", clickhouseUrl);
-    env.put("SHIFTLENS_CLICKHOUSE_DATABASE", database);
-    env.put("SHIFTLENS_PG_URI", pgServer + "/" + database);
-    env.put("SHIFTLENS_EVALUATION_ENABLED", "false");
-    return ServerProcess.start(Path.of(jar), List.of("-Xmx" + serverHeap), env, port, log, START_TIMEOUT);
+    return options.start(database, false);
   }
+
 
   private void stopServer() throws InterruptedException {
     ServerProcess running = server;

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -53,13 +54,9 @@ import java.util.concurrent.locks.LockSupport;
  * above {@code --p99-ms} overall or for a view, or any answer other than 200), 2 on bad arguments.
  */
 public final class ContactViewsBenchmark {
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   private static final List<String> ALL_VIEWS = List.of("baseline", "shifts", "preferences");
   private static final String PENDING = "SELECT count(*) FROM sends WHERE status = 'pending'";
 
-  private String jar = "target/shiftlens.jar";
-  private int port = 18187;
-  private String key = "bench-key";
   private long seed = 20261128L;
   private int contacts = 20_000;
   private int days = 35;
@@ -71,12 +68,8 @@ public final class ContactViewsBenchmark {
   private int timeoutMinutes = 20;
   private boolean keep;
   private String existing;
-  private String serverHeap = "2g";
-  private List<String> serverJavaOptions = List.of();
-  private String clickhouseUrl = "http://127.0.0.1:8123";
-  private String pgServer = "postgresql://postgres@127.0.0.1:5432";
   private String database = "shiftlens_viewbench_" + Instant.now().getEpochSecond();
-  private Path log = Path.of("target/viewbench-server.log");
+  private final ServerOptions options = new ServerOptions(18187, "2g", Path.of("target/viewbench-server.log"));
 
   private List<String> views = ALL_VIEWS;
   private final BenchReport report = new BenchReport("contact views benchmark", 34);
@@ -86,28 +79,13 @@ public final class ContactViewsBenchmark {
 
   public static void main(String[] args) throws Exception {
     ContactViewsBenchmark bench = new ContactViewsBenchmark();
-    try {
-      bench.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("contact views benchmark: " + e.getMessage());
-      System.err.println("usage: ContactViewsBenchmark [--database NAME | --contacts N --days N --seed N --keep]"
-          + " [--views baseline,shifts,preferences] [--rate N] [--seconds N] [--warmup-seconds N] [--connections N] [--p99-ms X] [--timeout-minutes N]"
-          + " [--port N] [--key KEY] [--jar PATH] [--server-heap SIZE] [--server-java-opts 'OPTS']"
-          + " [--clickhouse-url URL] [--pg-server URI] [--log FILE]");
-      System.exit(2);
-    }
-    System.exit(bench.run() ? 0 : 1);
+    BenchArgs.main("contact views benchmark", "ContactViewsBenchmark [--database NAME | --contacts N --days N --seed N --keep]"
+        + " [--views baseline,shifts,preferences] [--rate N] [--seconds N] [--warmup-seconds N] [--connections N] [--p99-ms X]"
+        + " [--timeout-minutes N] " + ServerOptions.USAGE, () -> bench.parse(args), bench::run);
   }
 
   private void parse(String[] args) {
-    for (int i = 0; i < args.length; i++) {
-      String option = args[i];
-      if (option.equals("--keep")) {
-        keep = true;
-        continue;
-      }
-      if (i + 1 >= args.length) throw new IllegalArgumentException("missing value for " + option);
-      String value = args[++i];
+    BenchArgs.parse(args, Set.of("--keep"), flag -> keep = true, (option, value) -> {
       switch (option) {
         case "--database" -> existing = value;
         case "--views" -> {
@@ -123,32 +101,26 @@ public final class ContactViewsBenchmark {
         case "--connections" -> connections = BenchReport.positive(option, value);
         case "--p99-ms" -> p99Limit = Double.parseDouble(value);
         case "--timeout-minutes" -> timeoutMinutes = BenchReport.positive(option, value);
-        case "--port" -> port = BenchReport.positive(option, value);
-        case "--key" -> key = value;
-        case "--jar" -> jar = value;
-        case "--server-heap" -> serverHeap = value;
-        case "--server-java-opts" -> serverJavaOptions = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
-        case "--clickhouse-url" -> clickhouseUrl = BenchReport.stripSlash(value);
-        case "--pg-server" -> pgServer = BenchReport.stripSlash(value);
-        case "--log" -> log = Path.of(value);
-        default -> throw new IllegalArgumentException("unknown option " + option);
+        default -> {
+          if (!options.set(option, value)) throw new IllegalArgumentException("unknown option " + option);
+        }
       }
-    }
+    });
     if (existing != null) database = existing;
-    if (!database.matches("[a-z_][a-z0-9_]*")) throw new IllegalArgumentException("--database must be a plain lower-case identifier");
+    ServerOptions.checkDatabase(database);
     if (warmupSeconds < 0) throw new IllegalArgumentException("--warmup-seconds must not be negative");
   }
 
   private boolean run() throws Exception {
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopOnExit, "stop-server"));
-    Files.deleteIfExists(log);
-    try (BenchStores stores = new BenchStores(clickhouseUrl, pgServer)) {
+    Files.deleteIfExists(options.log);
+    try (BenchStores stores = new BenchStores(options.clickhouseUrl, options.pgServer)) {
       try {
         List<String> ids;
         if (existing != null) {
           ids = new ArrayList<>();
           for (Row r : stores.postgres(database, "SELECT contact_id FROM contacts")) ids.add(r.getString(0));
-          report.log("databases: %s as loaded before, %d contacts (server log: %s)", database, ids.size(), log);
+          report.log("databases: %s as loaded before, %d contacts (server log: %s)", database, ids.size(), options.log);
           if (ids.isEmpty()) {
             report.fail("the database " + database + " has no contacts");
             return report.print();
@@ -156,7 +128,7 @@ public final class ContactViewsBenchmark {
           server = startServer(false);
         } else {
           stores.drop(database);
-          report.log("databases: fresh %s (server log: %s)", database, log);
+          report.log("databases: fresh %s (server log: %s)", database, options.log);
           ids = load(stores);
           if (ids == null) return report.print();
         }
@@ -197,7 +169,7 @@ public final class ContactViewsBenchmark {
     report.log("generated %d contacts, %d events, %d sends in %.1f s", contacts, data.eventCount(), data.sends().size(), seconds(t0));
     server = startServer(true);
     PrintStream progress = new PrintStream(System.err, true, StandardCharsets.UTF_8);
-    try (DemoLoader loader = new DemoLoader(server.base(), key, progress)) {
+    try (DemoLoader loader = new DemoLoader(server.base(), options.key, progress)) {
       t0 = System.nanoTime();
       for (DemoLoader.Tally t : List.of(loader.loadContacts(data), loader.loadEvents(data), loader.loadSends(data))) {
         if (t.rejected() > 0) {
@@ -223,7 +195,7 @@ public final class ContactViewsBenchmark {
   /** The warm-up, then the measured run; fills the report. */
   private void measure(List<String> ids) throws InterruptedException {
     Vertx vertx = Vertx.vertx();
-    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(options.port)
         .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
     try {
       if (warmupSeconds > 0) {
@@ -320,7 +292,7 @@ public final class ContactViewsBenchmark {
       maxLag = Math.max(maxLag, System.nanoTime() - due);
       String view = views.get(random.nextInt(views.size()));
       String uri = "/v1/contacts/" + URLEncoder.encode(ids.get(random.nextInt(ids.size())), StandardCharsets.UTF_8) + "/" + view;
-      http.request(new RequestOptions().setMethod(HttpMethod.GET).setURI(uri).putHeader("Authorization", "Bearer " + key))
+      http.request(new RequestOptions().setMethod(HttpMethod.GET).setURI(uri).putHeader("Authorization", "Bearer " + options.key))
           .compose(req -> req.send().compose(resp -> resp.body().map(body -> {
             if (resp.statusCode() != 200) {
               errors.incrementAndGet();
@@ -343,18 +315,9 @@ public final class ContactViewsBenchmark {
   }
 
   private ServerProcess startServer(boolean evaluation) throws IOException, InterruptedException {
-    Map<String, String> env = new HashMap<>();
-    env.put("SHIFTLENS_API_KEY", key);
-    env.put("SHIFTLENS_CLICKHOUSE_URL", clickhouseUrl);
-    env.put("SHIFTLENS_CLICKHOUSE_DATABASE", database);
-    env.put("SHIFTLENS_PG_URI", pgServer + "/" + database);
-    env.put("SHIFTLENS_EVALUATION_ENABLED", Boolean.toString(evaluation));
-    if (evaluation) env.put("SHIFTLENS_EVALUATION_GRACE_MINUTES", "0");
-    List<String> jvm = new ArrayList<>();
-    jvm.add("-Xmx" + serverHeap);
-    jvm.addAll(serverJavaOptions);
-    return ServerProcess.start(Path.of(jar), jvm, env, port, log, START_TIMEOUT);
+    return options.start(database, evaluation);
   }
+
 
   private void stopServer() throws InterruptedException {
     ServerProcess running = server;

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -46,7 +45,6 @@ import java.util.Set;
  */
 public final class EvaluationBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   /** How long before the first live window closes the live sends are posted. */
   private static final Duration LIVE_LEAD = Duration.ofSeconds(10);
   private static final String LIVE_MESSAGE = "bench_live";
@@ -61,9 +59,6 @@ public final class EvaluationBenchmark {
   private static final Duration BACKFILL_POLL = Duration.ofSeconds(1);
   private static final Duration LIVE_POLL = Duration.ofMillis(200);
 
-  private String jar = "target/shiftlens.jar";
-  private int port = 18081;
-  private String key = "bench-key";
   private long seed = 20261128L;
   private int contacts = 65_000;
   private int days = 35;
@@ -74,12 +69,8 @@ public final class EvaluationBenchmark {
   private int stallMinutes = 7;
   private boolean keep;
   private boolean loadOnly;
-  private String serverHeap = "2g";
-  private List<String> serverJavaOptions = List.of();
-  private String clickhouseUrl = "http://127.0.0.1:8123";
-  private String pgServer = "postgresql://postgres@127.0.0.1:5432";
   private String database = "shiftlens_evalbench_" + Instant.now().getEpochSecond();
-  private Path log = Path.of("target/evalbench-server.log");
+  private final ServerOptions options = new ServerOptions(18081, "2g", Path.of("target/evalbench-server.log"));
 
   private final long clickhousePid = ProcessCpu.find("clickhouse-server");
   private final HttpClient http = Loader.newHttpClient();
@@ -90,57 +81,31 @@ public final class EvaluationBenchmark {
 
   public static void main(String[] args) throws Exception {
     EvaluationBenchmark bench = new EvaluationBenchmark();
-    try {
-      bench.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("evaluation benchmark: " + e.getMessage());
-      System.err.println("usage: EvaluationBenchmark [--contacts N] [--days N] [--seed N]"
-          + " [--live-sends N] [--live-spread-seconds N] [--timeout-minutes N]"
-          + " [--stall-minutes N] [--port N] [--key KEY] [--jar PATH] [--server-heap SIZE]"
-          + " [--server-java-opts 'OPTS'] [--database NAME] [--clickhouse-url URL]"
-          + " [--pg-server URI] [--log FILE] [--load-only] [--keep]");
-      System.exit(2);
-    }
-    System.exit(bench.run() ? 0 : 1);
+    BenchArgs.main("evaluation benchmark", "EvaluationBenchmark [--contacts N] [--days N] [--seed N]"
+        + " [--live-sends N] [--live-spread-seconds N] [--timeout-minutes N] [--stall-minutes N]"
+        + " [--database NAME] [--load-only] [--keep] " + ServerOptions.USAGE, () -> bench.parse(args), bench::run);
   }
 
   private void parse(String[] args) {
-    for (int i = 0; i < args.length; i++) {
-      String option = args[i];
+    BenchArgs.parse(args, Set.of("--keep", "--load-only"), flag -> {
+      if (flag.equals("--keep")) keep = true;
+      else loadOnly = true;
+    }, (option, value) -> {
       switch (option) {
-        case "--keep" -> keep = true;
-        case "--load-only" -> loadOnly = true;
+        case "--contacts" -> contacts = BenchReport.positive(option, value);
+        case "--days" -> days = BenchReport.positive(option, value);
+        case "--seed" -> seed = Long.parseLong(value);
+        case "--live-sends" -> liveSends = BenchReport.positive(option, value);
+        case "--live-spread-seconds" -> liveSpreadSeconds = BenchReport.positive(option, value);
+        case "--timeout-minutes" -> timeoutMinutes = BenchReport.positive(option, value);
+        case "--stall-minutes" -> stallMinutes = BenchReport.positive(option, value);
+        case "--database" -> database = value;
         default -> {
-          if (i + 1 >= args.length) {
-            throw new IllegalArgumentException("missing value for " + option);
-          }
-          String value = args[++i];
-          switch (option) {
-            case "--contacts" -> contacts = BenchReport.positive(option, value);
-            case "--days" -> days = BenchReport.positive(option, value);
-            case "--seed" -> seed = Long.parseLong(value);
-            case "--live-sends" -> liveSends = BenchReport.positive(option, value);
-            case "--live-spread-seconds" -> liveSpreadSeconds = BenchReport.positive(option, value);
-            case "--timeout-minutes" -> timeoutMinutes = BenchReport.positive(option, value);
-            case "--stall-minutes" -> stallMinutes = BenchReport.positive(option, value);
-            case "--port" -> port = BenchReport.positive(option, value);
-            case "--key" -> key = value;
-            case "--jar" -> jar = value;
-            case "--server-heap" -> serverHeap = value;
-            case "--server-java-opts" -> serverJavaOptions =
-                value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
-            case "--database" -> database = value;
-            case "--clickhouse-url" -> clickhouseUrl = BenchReport.stripSlash(value);
-            case "--pg-server" -> pgServer = BenchReport.stripSlash(value);
-            case "--log" -> log = Path.of(value);
-            default -> throw new IllegalArgumentException("unknown option " + option);
-          }
+          if (!options.set(option, value)) throw new IllegalArgumentException("unknown option " + option);
         }
       }
-    }
-    if (!database.matches("[a-z_][a-z0-9_]*")) {
-      throw new IllegalArgumentException("--database must be a plain lower-case identifier");
-    }
+    });
+    ServerOptions.checkDatabase(database);
     if (liveSends > contacts) {
       throw new IllegalArgumentException("--live-sends must not exceed --contacts (one each)");
     }
@@ -150,12 +115,12 @@ public final class EvaluationBenchmark {
 
   private boolean run() throws Exception {
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopOnExit, "stop-server"));
-    Files.deleteIfExists(log); // the log of this run's servers only
+    Files.deleteIfExists(options.log); // the log of this run's servers only
     DemoDataset data = generate();
-    try (BenchStores stores = new BenchStores(clickhouseUrl, pgServer)) {
+    try (BenchStores stores = new BenchStores(options.clickhouseUrl, options.pgServer)) {
       try {
         stores.drop(database);
-        report.log("databases: ClickHouse and PostgreSQL %s (server log: %s)", database, log);
+        report.log("databases: ClickHouse and PostgreSQL %s (server log: %s)", database, options.log);
         if (load(data)) {
           if (!loadOnly) {
             evaluate(data, stores);
@@ -213,7 +178,7 @@ public final class EvaluationBenchmark {
     double sendSeconds;
     double cpuBefore;
     double cpuAfter;
-    try (DemoLoader loader = new DemoLoader(server.base(), key, progress);
+    try (DemoLoader loader = new DemoLoader(server.base(), options.key, progress);
         RssSampler memory = new RssSampler(server.pid()).start()) {
       long t0 = System.nanoTime();
       contactTally = loader.loadContacts(data);
@@ -227,7 +192,7 @@ public final class EvaluationBenchmark {
       sendTally = loader.loadSends(data);
       sendSeconds = seconds(t0);
       memory.close();
-      report.row("load server peak RSS (MiB)", (memory.peakRssKb() >> 10) + "   (-Xmx" + serverHeap + ")");
+      report.row("load server peak RSS (MiB)", (memory.peakRssKb() >> 10) + "   (-Xmx" + options.heap + ")");
     }
     for (DemoLoader.Tally t : List.of(contactTally, eventTally, sendTally)) {
       if (t.rejected() > 0) {
@@ -276,7 +241,7 @@ public final class EvaluationBenchmark {
       }
       live(stores);
       memory.close();
-      report.row("server peak RSS (MiB)", (memory.peakRssKb() >> 10) + "   (-Xmx" + serverHeap
+      report.row("server peak RSS (MiB)", (memory.peakRssKb() >> 10) + "   (-Xmx" + options.heap
           + ", backfill and live)");
       report.row("server VmHWM (MiB)", (memory.hwmKb() >> 10) + "   (since start)");
     } finally {
@@ -406,7 +371,7 @@ public final class EvaluationBenchmark {
     }
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.base().resolve("/v1/sends"))
         .timeout(Duration.ofMinutes(1))
-        .header("Authorization", "Bearer " + key)
+        .header("Authorization", "Bearer " + options.key)
         .header("Content-Type", "application/x-ndjson")
         .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -489,20 +454,9 @@ public final class EvaluationBenchmark {
   }
 
   private ServerProcess startServer(boolean evaluation) throws IOException, InterruptedException {
-    Map<String, String> env = new HashMap<>();
-    env.put("SHIFTLENS_API_KEY", key);
-    env.put("SHIFTLENS_CLICKHOUSE_URL", clickhouseUrl);
-    env.put("SHIFTLENS_CLICKHOUSE_DATABASE", database);
-    env.put("SHIFTLENS_PG_URI", pgServer + "/" + database);
-    env.put("SHIFTLENS_EVALUATION_ENABLED", Boolean.toString(evaluation));
-    if (evaluation) {
-      env.put("SHIFTLENS_EVALUATION_GRACE_MINUTES", "0");
-    }
-    List<String> jvm = new ArrayList<>();
-    jvm.add("-Xmx" + serverHeap);
-    jvm.addAll(serverJavaOptions);
-    return ServerProcess.start(Path.of(jar), jvm, env, port, log, START_TIMEOUT);
+    return options.start(database, evaluation);
   }
+
 
   private int stopServer() throws InterruptedException {
     ServerProcess running = server;
@@ -527,7 +481,7 @@ public final class EvaluationBenchmark {
   private JsonNode status() throws IOException, InterruptedException {
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.base().resolve("/v1/status"))
         .timeout(Duration.ofMinutes(1))
-        .header("Authorization", "Bearer " + key)
+        .header("Authorization", "Bearer " + options.key)
         .GET().build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IOException("GET /v1/status: HTTP " + response.statusCode() + " "

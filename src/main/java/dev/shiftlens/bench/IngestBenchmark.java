@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -53,45 +54,30 @@ public final class IngestBenchmark {
 
   public static void main(String[] args) throws Exception {
     IngestBenchmark bench = new IngestBenchmark();
-    try {
-      bench.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("ingest benchmark: " + e.getMessage());
-      System.err.println("usage: IngestBenchmark [--url URL] [--key KEY] [--events N] [--clients N]"
-          + " [--batch N] [--seed N] [--server-pid PID] [--clickhouse-url URL] [--database NAME]"
-          + " [--skip-server] [--skip-clickhouse]");
-      System.exit(2);
-    }
-    System.exit(bench.run() ? 0 : 1);
+    BenchArgs.main("ingest benchmark", "IngestBenchmark [--url URL] [--key KEY] [--events N] [--clients N]"
+        + " [--batch N] [--seed N] [--server-pid PID] [--clickhouse-url URL] [--database NAME]"
+        + " [--skip-server] [--skip-clickhouse]", () -> bench.parse(args), bench::run);
   }
 
   private void parse(String[] args) {
-    for (int i = 0; i < args.length; i++) {
-      String option = args[i];
+    BenchArgs.parse(args, Set.of("--skip-server", "--skip-clickhouse"), flag -> {
+      if (flag.equals("--skip-server")) skipServer = true;
+      else skipClickhouse = true;
+    }, (option, value) -> {
       switch (option) {
-        case "--skip-server" -> skipServer = true;
-        case "--skip-clickhouse" -> skipClickhouse = true;
-        default -> {
-          if (i + 1 >= args.length) {
-            throw new IllegalArgumentException("missing value for " + option);
-          }
-          String value = args[++i];
-          switch (option) {
-            case "--url" -> url = BenchReport.stripSlash(value);
-            case "--key" -> key = value;
-            case "--events" -> events = BenchReport.positive(option, value);
-          case "--server-warmup" -> serverWarmUp = Integer.parseInt(value.replace("_", ""));
-            case "--clients" -> clients = BenchReport.positive(option, value);
-            case "--batch" -> batch = BenchReport.positive(option, value);
-            case "--seed" -> seed = Long.parseLong(value);
-            case "--server-pid" -> serverPid = Long.parseLong(value);
-            case "--clickhouse-url" -> clickhouseUrl = BenchReport.stripSlash(value);
-            case "--database" -> database = value;
-            default -> throw new IllegalArgumentException("unknown option " + option);
-          }
-        }
+        case "--url" -> url = BenchReport.stripSlash(value);
+        case "--key" -> key = value;
+        case "--events" -> events = BenchReport.positive(option, value);
+        case "--server-warmup" -> serverWarmUp = Integer.parseInt(value.replace("_", ""));
+        case "--clients" -> clients = BenchReport.positive(option, value);
+        case "--batch" -> batch = BenchReport.positive(option, value);
+        case "--seed" -> seed = Long.parseLong(value);
+        case "--server-pid" -> serverPid = Long.parseLong(value);
+        case "--clickhouse-url" -> clickhouseUrl = BenchReport.stripSlash(value);
+        case "--database" -> database = value;
+        default -> throw new IllegalArgumentException("unknown option " + option);
       }
-    }
+    });
     if (!database.matches("[A-Za-z_][A-Za-z0-9_]*")) {
       throw new IllegalArgumentException("--database must be a plain identifier");
     }
