@@ -14,18 +14,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-JAR=target/shiftlens.jar
+# shellcheck source=bench/prepare.sh
+. bench/prepare.sh
 
-scripts/services.sh up
+bench_prepare
 
-sources=(pom.xml src)
-[ -d sql ] && sources+=(sql)
-if [ ! -f "$JAR" ] || [ -n "$(find "${sources[@]}" -newer "$JAR" -print -quit)" ]; then
-  printf 'bench: building %s\n' "$JAR" >&2
-  mvn -q -B package -DskipTests
-fi
-
-mkdir -p target
 # shellcheck disable=SC2086 # BENCH_CLIENT_JAVA_OPTS holds several JVM options
 exec java -Xmx512m ${BENCH_CLIENT_JAVA_OPTS:-} -cp "$JAR" dev.shiftlens.bench.AudienceBenchmark \
   --jar "$JAR" --log target/audbench-server.log "$@"

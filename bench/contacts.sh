@@ -16,8 +16,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-JAR=target/shiftlens.jar
-say() { printf 'bench: %s\n' "$*" >&2; }
+# shellcheck source=bench/prepare.sh
+. bench/prepare.sh
 
 args=()
 if [[ ${1:-} =~ ^[1-9][0-9]*$ ]]; then
@@ -27,16 +27,8 @@ elif [[ ${1:-} != --database ]]; then
   args+=(--contacts "${BENCH_CONTACTS:-20000}")
 fi
 
-scripts/services.sh up
+bench_prepare
 
-sources=(pom.xml src)
-[ -d sql ] && sources+=(sql)
-if [ ! -f "$JAR" ] || [ -n "$(find "${sources[@]}" -newer "$JAR" -print -quit)" ]; then
-  say "building $JAR"
-  mvn -q -B package -DskipTests
-fi
-
-mkdir -p target
 # shellcheck disable=SC2086 # BENCH_CLIENT_JAVA_OPTS holds several JVM options
 exec java -Xmx1g ${BENCH_CLIENT_JAVA_OPTS:-} -cp "$JAR" dev.shiftlens.bench.ContactViewsBenchmark \
   --jar "$JAR" --log target/viewbench-server.log --server-java-opts "${BENCH_SERVER_JAVA_OPTS:-}" "${args[@]}" "$@"

@@ -14,25 +14,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CONTACTS=${1:-${BENCH_CONTACTS:-65000}}
-JAR=target/shiftlens.jar
-
-say() { printf 'bench: %s\n' "$*" >&2; }
+# shellcheck source=bench/prepare.sh
+. bench/prepare.sh
 
 if ! [[ $CONTACTS =~ ^[1-9][0-9]*$ ]]; then
   echo "usage: $0 [CONTACTS] [client options]" >&2
   exit 2
 fi
 
-scripts/services.sh up
+bench_prepare
 
-sources=(pom.xml src)
-[ -d sql ] && sources+=(sql)
-if [ ! -f "$JAR" ] || [ -n "$(find "${sources[@]}" -newer "$JAR" -print -quit)" ]; then
-  say "building $JAR"
-  mvn -q -B package -DskipTests
-fi
-
-mkdir -p target
 # The client holds the contacts, sends and ground truth of the dataset (about 200 MiB for 65,000
 # contacts); events are drawn as they are sent.
 # shellcheck disable=SC2086 # BENCH_CLIENT_JAVA_OPTS holds several JVM options

@@ -17,24 +17,16 @@ PORT=18080
 KEY=bench-key
 DB=shiftlens_bench
 CH_HTTP=http://127.0.0.1:8123
-JAR=target/shiftlens.jar
+# shellcheck source=bench/prepare.sh
+. bench/prepare.sh
 LOG=target/bench-server.log
-
-say() { printf 'bench: %s\n' "$*" >&2; }
 
 if ! [[ $EVENTS =~ ^[1-9][0-9]*$ ]]; then
   echo "usage: $0 [EVENTS] [client options]" >&2
   exit 2
 fi
 
-scripts/services.sh up
-
-sources=(pom.xml src)
-[ -d sql ] && sources+=(sql)
-if [ ! -f "$JAR" ] || [ -n "$(find "${sources[@]}" -newer "$JAR" -print -quit)" ]; then
-  say "building $JAR"
-  mvn -q -B package -DskipTests
-fi
+bench_prepare
 
 if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/health"; then
   say "something already answers on port $PORT; stop it first"
@@ -65,7 +57,6 @@ trap stop_server EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-mkdir -p target
 say "starting the server on port $PORT (log: $LOG)"
 SHIFTLENS_HTTP_PORT=$PORT \
 SHIFTLENS_API_KEY=$KEY \
