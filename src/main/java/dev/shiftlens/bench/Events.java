@@ -97,7 +97,7 @@ final class Events {
     return serialize(batch, this::writeNdjson);
   }
 
-  /** JSONEachRow bodies for the {@code ch_ceiling} table: the same rows in the same batches. */
+  /** JSONEachRow bodies for ClickHouse's own inserts (phases B and C): the same rows in the same batches. */
   List<Body> jsonEachRow(int batch) {
     return serialize(batch, this::writeJsonEachRow);
   }

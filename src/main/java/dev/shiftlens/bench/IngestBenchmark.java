@@ -3,6 +3,8 @@ package dev.shiftlens.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shiftlens.bench.Events.Body;
+import dev.shiftlens.platform.Migrations;
+import dev.shiftlens.platform.SqlFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Ingestion benchmark: how many events per second {@code POST /v1/events} stores, against how many
- * rows per second ClickHouse itself inserts from the same rows as JSONEachRow.
+ * rows per second ClickHouse itself inserts from the same rows as JSONEachRow, into the server's own
+ * schema (the events table and its materialized views) and into the events table alone.
  *
  * <pre>
  * java -cp target/shiftlens.jar dev.shiftlens.bench.IngestBenchmark --url http://127.0.0.1:18080 \
@@ -101,18 +104,18 @@ public final class IngestBenchmark {
         report.fail("server: " + e);
       }
     }
-    Loader.Result clickhouse = null;
     if (!skipClickhouse) {
-      try {
-        clickhouse = clickhousePhase(data, http, loader);
-      } catch (IOException e) {
-        report.fail("clickhouse: " + e);
+      for (Ceiling ceiling : Ceiling.values()) {
+        try {
+          Loader.Result result = clickhousePhase(ceiling, data, http, loader);
+          if (server != null && server.failure() == null && result.failure() == null) {
+            report.row(ceiling.ratioRow,
+                String.format(Locale.ROOT, "%.2f", server.rowsPerSecond() / result.rowsPerSecond()));
+          }
+        } catch (IOException e) {
+          report.fail(ceiling.phase + ": " + e);
+        }
       }
-    }
-    if (server != null && clickhouse != null && server.failure() == null
-        && clickhouse.failure() == null) {
-      report.row("ratio server/clickhouse",
-          String.format(Locale.ROOT, "%.2f", server.rowsPerSecond() / clickhouse.rowsPerSecond()));
     }
 
     return report.print();
@@ -216,20 +219,55 @@ public final class IngestBenchmark {
     }
   }
 
-  // Phase B: the same rows, with the columns the server stores, straight into a table defined like the
-  // server's own events table, as JSONEachRow: ClickHouse's own ceiling for exactly this storage.
-  private Loader.Result clickhousePhase(Events data, HttpClient http, Loader loader)
+  /**
+   * What ClickHouse inserts into on its own. {@link #SCHEMA} is the ceiling the ratio is about: the
+   * server's whole ClickHouse schema (its migrations applied to a scratch database), so that every insert
+   * into {@code events} also feeds the materialized views the server's inserts feed. {@link #BARE} is
+   * the events table alone, without the views: the difference between the two is what the views cost.
+   */
+  private enum Ceiling {
+    SCHEMA("clickhouse", "phase B", "clickhouse JSONEachRow/s", "ratio server/clickhouse"),
+    BARE("bare table", "phase C", "bare table JSONEachRow/s", "ratio server/bare table");
+
+    final String phase;
+    final String cpuLabel;
+    final String rateRow;
+    final String ratioRow;
+
+    Ceiling(String phase, String cpuLabel, String rateRow, String ratioRow) {
+      this.phase = phase;
+      this.cpuLabel = cpuLabel;
+      this.rateRow = rateRow;
+      this.ratioRow = ratioRow;
+    }
+  }
+
+  // Phases B and C: the same rows, with the columns the server stores, as JSONEachRow: into the server's
+  // own schema (events and its views) in a scratch database, then into a copy of the events table alone.
+  private Loader.Result clickhousePhase(Ceiling ceiling, Events data, HttpClient http, Loader loader)
       throws Exception {
-    String table = database + ".ch_ceiling";
-    clickhouse(http, "CREATE DATABASE IF NOT EXISTS " + database);
-    clickhouse(http, "DROP TABLE IF EXISTS " + table);
     if (!clickhouse(http, "EXISTS TABLE " + database + ".events").strip().equals("1")) {
       throw new IOException("table " + database + ".events does not exist: start the server on this database first");
     }
-    clickhouse(http, "CREATE TABLE " + table + " AS " + database + ".events");
+    String table;
+    if (ceiling == Ceiling.SCHEMA) {
+      String scratch = database + "_ceiling";
+      clickhouse(http, "DROP DATABASE IF EXISTS " + scratch);
+      clickhouse(http, "CREATE DATABASE " + scratch);
+      for (String file : SqlFiles.migrations("clickhouse")) {
+        for (String statement : Migrations.statements(SqlFiles.migration("clickhouse", file))) {
+          clickhouse(http, scratch, statement);
+        }
+      }
+      table = scratch + ".events";
+    } else {
+      table = database + ".ch_bare";
+      clickhouse(http, "DROP TABLE IF EXISTS " + table);
+      clickhouse(http, "CREATE TABLE " + table + " AS " + database + ".events");
+    }
     List<Body> bodies = data.jsonEachRow(batch);
-    report.log("clickhouse: %d JSONEachRow bodies, %d MiB; sending with %d clients to %s",
-        bodies.size(), bytes(bodies) >> 20, clients, clickhouseUrl);
+    report.log("%s: %d JSONEachRow bodies, %d MiB into %s; sending with %d clients to %s",
+        ceiling.phase, bodies.size(), bytes(bodies) >> 20, table, clients, clickhouseUrl);
     URI uri = URI.create(clickhouseUrl + "/?query="
         + ("INSERT INTO " + table + " FORMAT JSONEachRow").replace(" ", "%20"));
     Loader.Target target = new Loader.Target() {
@@ -251,20 +289,26 @@ public final class IngestBenchmark {
     System.gc();
     double[] cpu = cpuNow();
     Loader.Result result = loader.run(bodies, target);
-    cpuRows("clickhouse", cpu);
-    report("clickhouse", "clickhouse JSONEachRow/s", result, "rows");
+    cpuRows(ceiling.cpuLabel, cpu);
+    report(ceiling.phase, ceiling.rateRow, result, "rows");
     if (result.failure() == null) {
       long counted = Long.parseLong(clickhouse(http, "SELECT count() FROM " + table).strip());
-      report.row("clickhouse count()", Long.toString(counted));
+      report.row(ceiling.phase + " count()", Long.toString(counted));
       if (counted != events) {
         report.fail("ClickHouse counts " + counted + " rows in " + table + ", " + events + " were sent");
       }
     }
+    if (ceiling == Ceiling.SCHEMA) clickhouse(http, "DROP DATABASE IF EXISTS " + database + "_ceiling");
     return result;
   }
 
   private String clickhouse(HttpClient http, String sql) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(clickhouseUrl + "/"))
+    return clickhouse(http, "default", sql);
+  }
+
+  /** One statement, with {@code currentDatabase} for its unqualified names. */
+  private String clickhouse(HttpClient http, String currentDatabase, String sql) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(clickhouseUrl + "/?database=" + currentDatabase))
         .timeout(Duration.ofMinutes(5))
         .POST(HttpRequest.BodyPublishers.ofString(sql))
         .build();
@@ -295,7 +339,7 @@ public final class IngestBenchmark {
       report.row("server CPU s/1M", String.format(Locale.ROOT, "%.2f", (after[0] - before[0]) * perMillion));
     }
     if (before[1] >= 0 && after[1] >= 0) {
-      report.row("CH CPU s/1M, " + (phase.equals("server") ? "phase A" : "phase B"),
+      report.row("CH CPU s/1M, " + (phase.equals("server") ? "phase A" : phase),
           String.format(Locale.ROOT, "%.2f", (after[1] - before[1]) * perMillion));
     }
   }

@@ -181,7 +181,8 @@ public final class Migrations {
     return ms < 10_000 ? ms + " ms" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
   }
 
-  static List<String> statements(String sql) {
+  /** The statements of a migration file, comments dropped, in order: ClickHouse takes one per request. */
+  public static List<String> statements(String sql) {
     String withoutComments = sql.lines()
         .filter(line -> !line.strip().startsWith("--"))
         .collect(Collectors.joining("\n"));
