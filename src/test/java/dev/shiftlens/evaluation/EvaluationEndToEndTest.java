@@ -63,6 +63,9 @@ class EvaluationEndToEndTest {
       int sends = data.sends().size();
       JsonObject counts = awaitEvaluated(first, sends);
       assertEquals(sends, counts.getLong("evaluated_sends"), counts.encode());
+      // A batch is published once its results are committed, which is when /v1/status counts them: a moment later.
+      long publishedBy = System.nanoTime() + 10_000_000_000L;
+      while (published.size() < sends && System.nanoTime() < publishedBy) Thread.sleep(20);
       assertEquals(sends, published.size(), "every evaluated send is published once");
       assertEquals(List.of(), publishedTwice);
 
