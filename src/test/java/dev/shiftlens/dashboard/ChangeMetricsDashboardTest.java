@@ -9,11 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shiftlens.dashboard.AltinityQueries.Range;
 import dev.shiftlens.dashboard.AltinityQueries.Variable;
-import dev.shiftlens.demo.DemoCommand;
 import dev.shiftlens.support.TestServer;
 import dev.shiftlens.support.TestStores;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,11 +42,7 @@ class ChangeMetricsDashboardTest {
   static void loadAnEvaluatedDemo() throws Exception {
     server = TestServer.start(FAST);
     Instant anchor = Instant.now().truncatedTo(ChronoUnit.HOURS);
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    int status = DemoCommand.run(new String[] {"--url", server.url(""), "--key", TestServer.KEY, "--seed", "5",
-        "--contacts", "120", "--anchor", anchor.toString(), "--truth", "target/demo/dashboard-truth.json"},
-        Map.of(), new PrintStream(printed, true));
-    assertEquals(0, status, printed.toString());
+    server.loadDemo(5, 120, anchor, "dashboard-truth.json");
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (true) {
       JsonNode s = JSON.readTree(server.get("/v1/status").body());

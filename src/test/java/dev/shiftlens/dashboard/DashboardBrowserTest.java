@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.shiftlens.demo.DemoCommand;
 import dev.shiftlens.support.CuttableProxy;
 import dev.shiftlens.support.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,11 +45,7 @@ class DashboardBrowserTest {
     server = TestServer.start(EVALUATING);
     long started = System.nanoTime();
     Instant anchor = Instant.now().truncatedTo(ChronoUnit.HOURS);
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    int status = DemoCommand.run(new String[] {"--url", server.url(""), "--key", TestServer.KEY, "--seed", "11",
-        "--contacts", "150", "--anchor", anchor.toString(), "--truth", "target/demo/dashboard-truth.json"},
-        Map.of(), new PrintStream(printed));
-    assertEquals(0, status, printed.toString());
+    server.loadDemo(11, 150, anchor, "dashboard-truth.json");
     long loaded = System.nanoTime();
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     JsonObject s;

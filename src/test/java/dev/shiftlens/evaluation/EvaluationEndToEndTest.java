@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.shiftlens.demo.DemoCommand;
 import dev.shiftlens.demo.DemoGenerator;
 import dev.shiftlens.demo.DemoSpec;
 import dev.shiftlens.support.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -53,11 +50,7 @@ class EvaluationEndToEndTest {
           if (!published.add(m.body().getString("send_id"))) publishedTwice.add(m.body().getString("send_id"));
         });
       }
-      ByteArrayOutputStream printed = new ByteArrayOutputStream();
-      int status = DemoCommand.run(new String[] {"--url", first.url(""), "--key", TestServer.KEY, "--seed", "11",
-          "--contacts", "400", "--anchor", anchor.toString(), "--truth", "target/demo/e2e-truth.json"},
-          Map.of(), new PrintStream(printed));
-      assertEquals(0, status, printed.toString());
+      first.loadDemo(11, 400, anchor, "e2e-truth.json");
 
       var data = DemoGenerator.generate(spec);
       int sends = data.sends().size();

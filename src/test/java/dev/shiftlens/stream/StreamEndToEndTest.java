@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.shiftlens.demo.DemoCommand;
 import dev.shiftlens.demo.DemoGenerator;
 import dev.shiftlens.demo.DemoSend;
 import dev.shiftlens.demo.DemoSpec;
 import dev.shiftlens.support.TestServer;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -55,11 +52,7 @@ class StreamEndToEndTest {
           assertEquals(200, c.status);
           assertTrue(c.response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
         }
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        int status = DemoCommand.run(new String[] {"--url", server.url(""), "--key", TestServer.KEY, "--seed", "7",
-            "--contacts", "300", "--anchor", anchor.toString(), "--truth", "target/demo/stream-truth.json"},
-            Map.of(), new PrintStream(printed));
-        assertEquals(0, status, printed.toString());
+        server.loadDemo(7, 300, anchor, "stream-truth.json");
         awaitEvaluated(server, data.sends().size());
 
         List<JsonObject> evaluated = allSends(server);
@@ -125,10 +118,7 @@ class StreamEndToEndTest {
     try (TestServer server = TestServer.start(env)) {
       Instant anchor = Instant.now().truncatedTo(ChronoUnit.HOURS);
       var data = DemoGenerator.generate(new DemoSpec(5, 120, 35, anchor));
-      int status = DemoCommand.run(new String[] {"--url", server.url(""), "--key", TestServer.KEY, "--seed", "5",
-          "--contacts", "120", "--anchor", anchor.toString(), "--truth", "target/demo/stream-truth-5.json"},
-          Map.of(), new PrintStream(new ByteArrayOutputStream()));
-      assertEquals(0, status);
+      server.loadDemo(5, 120, anchor, "stream-truth-5.json");
       awaitEvaluated(server, data.sends().size());
       // The earliest possible cursor: every send with a verdict was evaluated after it.
       String start = new StreamCursor(946_684_800_000_000L, "0").encode();

@@ -1,9 +1,11 @@
 package dev.shiftlens.support;
 
+import dev.shiftlens.demo.DemoCommand;
 import dev.shiftlens.platform.Config;
 import dev.shiftlens.platform.Server;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -125,6 +128,21 @@ public final class TestServer implements AutoCloseable {
       throw new IllegalStateException(e);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * Loads the demo dataset ({@code seed}, {@code contacts} contacts, anchored at {@code anchor}) through this
+   * server's API with the {@code demo} command, as a user would, its ground truth written to
+   * {@code target/demo/<truthFile>}. Fails unless the command exits 0; returns what it printed.
+   */
+  public String loadDemo(long seed, int contacts, Instant anchor, String truthFile) {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    int status = DemoCommand.run(new String[] {"--url", url(""), "--key", KEY, "--seed", Long.toString(seed),
+        "--contacts", Integer.toString(contacts), "--anchor", anchor.toString(), "--truth", "target/demo/" + truthFile},
+        Map.of(), new PrintStream(printed, true, StandardCharsets.UTF_8));
+    String output = printed.toString(StandardCharsets.UTF_8);
+    org.junit.jupiter.api.Assertions.assertEquals(0, status, output);
+    return output;
   }
 
   /** Stops the server; the databases stay until {@link #close()}. */
