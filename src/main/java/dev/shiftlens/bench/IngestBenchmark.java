@@ -249,9 +249,9 @@ public final class IngestBenchmark {
     if (!clickhouse(http, "EXISTS TABLE " + database + ".events").strip().equals("1")) {
       throw new IOException("table " + database + ".events does not exist: start the server on this database first");
     }
+    String scratch = database + "_ceiling";
     String table;
     if (ceiling == Ceiling.SCHEMA) {
-      String scratch = database + "_ceiling";
       clickhouse(http, "DROP DATABASE IF EXISTS " + scratch);
       clickhouse(http, "CREATE DATABASE " + scratch);
       for (String file : SqlFiles.migrations("clickhouse")) {
@@ -298,7 +298,7 @@ public final class IngestBenchmark {
         report.fail("ClickHouse counts " + counted + " rows in " + table + ", " + events + " were sent");
       }
     }
-    if (ceiling == Ceiling.SCHEMA) clickhouse(http, "DROP DATABASE IF EXISTS " + database + "_ceiling");
+    if (ceiling == Ceiling.SCHEMA) clickhouse(http, "DROP DATABASE IF EXISTS " + scratch);
     return result;
   }
 
