@@ -295,11 +295,14 @@ public final class WeightedCounts {
 
     /** Mid upper tail at s with every mean multiplied by rho. */
     double midUpper(double rho, double s) {
+      if (n == 0) {
+        return s < 0 ? 1 : s == 0 ? 0.5 : 0; // S = 0 surely
+      }
       if (step > 0) {
         return 0.5 * (atLeast(1, rho, s) + atLeast(1, rho, s + step));
       }
       boolean oneSigned = !hasNegative || !hasPositive;
-      if (n > 0 && oneSigned && s == 0) {
+      if (oneSigned && s == 0) {
         // The atom at 0 of a one-signed total, exactly.
         double p0 = zeroProbability(rho);
         return hasPositive ? 1 - p0 / 2 : p0 / 2;
