@@ -1,5 +1,6 @@
 package dev.shiftlens.demo;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -52,8 +53,43 @@ final class DemoCatalog {
       plan("spring_sale", "email", 24, "friendly", "10pct", 0.10, Map.of(), 2),
       plan("feature_tour", "in_app", 4, "friendly", "none", 0.0, Map.of(), 1));
 
+  /** The rare event of {@link Behavior#rareEventPerWeek()}; its rate is set by the behavior. */
+  static final String RARE_EVENT = "subscription_upgrade";
+
+  /**
+   * The daily campaign of {@link Behavior#campaignShare()}: never picked at random, sent at
+   * {@link #CAMPAIGN_HOUR} local time every day of the send period to the contacts chosen for it.
+   */
+  static final MessagePlan CAMPAIGN =
+      plan("daily_digest", "push", 6, "friendly", "none", 0.10, Map.of("app_open", 1.5), 0);
+  static final int CAMPAIGN_HOUR = 8;
+
   static List<String> eventNames() {
     return EVENTS.stream().map(EventType::name).toList();
+  }
+
+  /** The event types of a behavior: the plain four, and the rare event when it has one. */
+  static List<EventType> events(Behavior behavior) {
+    if (behavior.rareEventPerWeek() == 0) {
+      return EVENTS;
+    }
+    List<EventType> events = new ArrayList<>(EVENTS);
+    events.add(new EventType(RARE_EVENT, behavior.rareEventPerWeek() / 7));
+    return List.copyOf(events);
+  }
+
+  static List<String> eventNames(Behavior behavior) {
+    return events(behavior).stream().map(EventType::name).toList();
+  }
+
+  /** The messages of a behavior: the plain catalog, and the campaign when it has one. */
+  static List<DemoMessage> messages(Behavior behavior) {
+    List<DemoMessage> messages = new ArrayList<>(MESSAGES.stream().map(MessagePlan::message)
+        .toList());
+    if (behavior.campaignShare() > 0) {
+      messages.add(CAMPAIGN.message());
+    }
+    return List.copyOf(messages);
   }
 
   /** Local send times: campaigns go out when people are awake and busy with their phones. */

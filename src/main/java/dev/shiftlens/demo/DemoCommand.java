@@ -18,14 +18,19 @@ import java.util.Map;
 public final class DemoCommand {
   private static final String USAGE = """
       usage: java -jar shiftlens.jar demo [--url URL] [--key KEY] [--seed N] [--contacts N]
-                                         [--days N] [--anchor INSTANT] [--truth FILE] [--force]
+                                         [--days N] [--anchor INSTANT] [--truth FILE]
+                                         [--behavior poisson|bursty|realistic] [--force]
         --url       server base URL (default http://127.0.0.1:$SHIFTLENS_HTTP_PORT, port 8080)
         --key       API key with scope ingest, and admin to set the messages' holdout shares (default $SHIFTLENS_API_KEY)
         --seed      random seed (default 42)
         --contacts  number of contacts (default 3000)
-        --days      days of data, ending at the anchor; sends fall in the last 7 (default 35)
+        --days      days of data, ending at the anchor; sends fall in the last 7, or 60 when
+                    realistic (default 35, or 90 when realistic)
         --anchor    end of the data, an ISO instant on a whole hour (default now, to the hour)
         --truth     where to write the ground truth (default target/demo/ground-truth.json)
+        --behavior  poisson: independent events (default); bursty: events in sessions;
+                    realistic: sessions, 60 days of frequent overlapping sends, a daily campaign,
+                    a rare event, lapsed contacts and contacts without a zone
         --force     load even when the server already holds a demo dataset of this seed""";
 
   private DemoCommand() {}
@@ -100,7 +105,7 @@ public final class DemoCommand {
         force = true;
         continue;
       }
-      if (!name.matches("--(url|key|seed|contacts|days|anchor|truth)")) {
+      if (!name.matches("--(url|key|seed|contacts|days|anchor|truth|behavior)")) {
         throw new IllegalArgumentException("unknown argument " + name);
       }
       if (i + 1 == args.length) {
@@ -116,8 +121,11 @@ public final class DemoCommand {
     }
     Instant anchor = given.containsKey("anchor") ? instant(given.get("anchor"))
         : Instant.now().truncatedTo(ChronoUnit.HOURS);
+    Behavior behavior = Behavior.preset(given.getOrDefault("behavior", "poisson"));
+    // Sixty days of sends need their four weeks of baseline before them.
+    int days = behavior.sendDays() + behavior.minBaselineDays() > 35 ? 90 : 35;
     DemoSpec spec = new DemoSpec(number(given, "seed", 42), (int) number(given, "contacts", 3000),
-        (int) number(given, "days", 35), anchor);
+        (int) number(given, "days", days), anchor, behavior);
     Path truth = Path.of(given.getOrDefault("truth", "target/demo/ground-truth.json"));
     return new Options(url, key, spec, truth, force);
   }

@@ -1,7 +1,9 @@
 package dev.shiftlens.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,7 +17,7 @@ final class DemoRows {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("contact_id", c.contactId());
     row.put("country", c.country());
-    row.put("timezone", c.timezone());
+    putIfPresent(row, "timezone", c.timezone());
     putIfPresent(row, "push_token", c.pushToken());
     putIfPresent(row, "phone_number", c.phoneNumber());
     putIfPresent(row, "email_address", c.emailAddress());
@@ -59,6 +61,22 @@ final class DemoRows {
     doc.put("rate_per_day", new TreeMap<>(t.ratePerDay()).entrySet().stream()
         .map(e -> Map.of("contact_id", e.getKey(), "rates", new TreeMap<>(e.getValue())))
         .toList());
+    if (!t.behavior().equals(Behavior.POISSON)) {
+      // Only beyond the plain demo, whose truth file stays as it was.
+      doc.put("behavior", t.behavior().name());
+      doc.put("expected_events", t.expectedEvents());
+      doc.put("zones", new TreeMap<>(t.zones()));
+      Map<String, String> lapsed = new TreeMap<>();
+      t.lapsedAt().forEach((id, at) -> lapsed.put(id, at.toString()));
+      doc.put("lapsed_at", lapsed);
+      List<Object> sends = new ArrayList<>();
+      for (SendTruth s : t.sends()) {
+        Map<String, Object> row = sendTruth(s);
+        row.put("expected_with_effects", new TreeMap<>(s.expectedWithEffects()));
+        sends.add(row);
+      }
+      doc.put("sends", sends);
+    }
     return doc;
   }
 

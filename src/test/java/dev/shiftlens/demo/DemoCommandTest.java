@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,30 @@ class DemoCommandTest {
     assertEquals(new DemoSpec(7, 10, 20, Instant.parse("2026-03-01T12:00:00Z")), o.spec());
     assertEquals(URI.create("http://h:1"), o.url());
     assertEquals(true, o.force());
+  }
+
+  @Test
+  void theBehaviorIsChosenAndRealisticDataSpanNinetyDaysUnlessTold() {
+    Instant anchor = Instant.parse("2026-03-01T12:00:00Z");
+    String[] base = {"--key", "k", "--anchor", anchor.toString(), "--behavior"};
+    DemoCommand.Options realistic = DemoCommand.parse(append(base, "realistic"), Map.of());
+    assertEquals(new DemoSpec(42, 3000, 90, anchor, Behavior.REALISTIC), realistic.spec());
+    DemoCommand.Options bursty = DemoCommand.parse(append(base, "BURSTY", "--days", "20"),
+        Map.of());
+    assertEquals(new DemoSpec(42, 3000, 20, anchor, Behavior.BURSTY), bursty.spec());
+    assertEquals(Behavior.POISSON, DemoCommand.parse(append(base, "poisson"), Map.of()).spec()
+        .behavior());
+    assertThrows(IllegalArgumentException.class,
+        () -> DemoCommand.parse(append(base, "chaotic"), Map.of()));
+    // Sixty days of sends and four weeks of baseline do not fit in 35 days.
+    assertThrows(IllegalArgumentException.class,
+        () -> DemoCommand.parse(append(base, "realistic", "--days", "35"), Map.of()));
+  }
+
+  private static String[] append(String[] args, String... more) {
+    String[] all = Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
   }
 
   @Test
