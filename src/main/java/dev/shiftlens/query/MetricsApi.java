@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * {@code GET /v1/metrics/sends}. Parses on the request's event loop, sums in ClickHouse on its worker
- * pool, reads configured holdout shares from PostgreSQL when grouping by message, and computes the
- * lifts back on the event loop (a few microseconds per group).
+ * pool (one row per group, arm and day of evaluation), reads configured holdout shares from PostgreSQL
+ * when grouping by message, and folds the days into lifts and running-minimum p-values on a worker
+ * thread (a ratio p-value per group and day is a bisection: not for an event loop).
  */
 public final class MetricsApi {
   private final MetricsRepository metrics;
@@ -32,16 +33,17 @@ public final class MetricsApi {
       return;
     }
     // The worker pool completes its futures back on this event loop.
-    metrics.arms(query)
-        .compose(arms -> shares(query, arms).map(shares -> MetricsReport.build(query, arms, shares, alpha)))
+    metrics.days(query)
+        .compose(days -> shares(query, days).compose(shares ->
+            ctx.vertx().executeBlocking(() -> MetricsReport.build(query, days, shares, alpha), false)))
         .onComplete(report -> {
           if (report.failed()) ctx.fail(ApiException.storeUnavailable(report.cause()));
           else ctx.json(report.result());
         });
   }
 
-  private Future<Map<String, Double>> shares(MetricsQuery query, List<MetricsRepository.Arm> arms) {
+  private Future<Map<String, Double>> shares(MetricsQuery query, List<MetricsRepository.ArmDay> days) {
     if (!query.groupBy().equals("message_id")) return Future.succeededFuture(Map.of());
-    return messages.holdoutShares(arms.stream().map(MetricsRepository.Arm::key).distinct().toList());
+    return messages.holdoutShares(days.stream().map(MetricsRepository.ArmDay::key).distinct().toList());
   }
 }

@@ -8,21 +8,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Sums over the stored effects in ClickHouse, per group and arm. The query runs on the ClickHouse
+ * Sums over the stored effects in ClickHouse, per group, arm and UTC day of evaluation, clustered by
+ * contact (see {@code sql/clickhouse/queries/metrics_sends.sql}). The query runs on the ClickHouse
  * worker pool; the future completes there, so callers hop back to their own context through it.
  */
 final class MetricsRepository {
   private static final String SENDS = SqlFiles.clickhouse("metrics_sends");
 
   /**
-   * One arm (holdout or not) of one group.
+   * What one day of evaluations adds to one arm (holdout or not) of one group.
    *
+   * @param day the UTC day of {@code evaluated_at}, in days since 1970-01-01
    * @param sends sends with a stored result (evaluated or insufficient history)
    * @param evaluated the evaluated ones among them
-   * @param sums sufficient statistics of the requested event name over the evaluated sends
-   * @param ups evaluated sends whose verdict for the event name is up
+   * @param overlapping sends whose window overlaps another delivered send's window of the same contact
+   * @param counted evaluated sends that do not overlap: the ones behind the sums, shares and verdicts
+   * @param ups counted sends whose verdict for the event name is up
+   * @param added what the day adds to the arm's sums over contacts: new contacts ({@code n}) and the
+   *     change of {@code sum O_c}, {@code sum E_c}, {@code sum O_c^2}, {@code sum O_c E_c}, {@code sum E_c^2},
+   *     with {@code O_c}, {@code E_c} a contact's sums over its counted sends so far
    */
-  record Arm(String key, boolean holdout, long sends, long evaluated, AggregateLift.Sums sums, long ups, long downs) {}
+  record ArmDay(String key, boolean holdout, long day, long sends, long evaluated, long overlapping, long counted,
+      long ups, long downs, AggregateLift.Sums added) {}
 
   private final ClickHouse clickhouse;
 
@@ -30,20 +37,19 @@ final class MetricsRepository {
     this.clickhouse = clickhouse;
   }
 
-  Future<List<Arm>> arms(MetricsQuery q) {
+  Future<List<ArmDay>> days(MetricsQuery q) {
     String g = q.groupBy();
     String e = q.eventName();
     return clickhouse.onWorker(() -> {
-      List<Arm> arms = new ArrayList<>();
-      clickhouse.queryBlocking(SENDS, rs -> {
-        long evaluated = rs.getLong("evaluated");
-        arms.add(new Arm(rs.getString("key"), rs.getInt("holdout") == 1, rs.getLong("sends"), evaluated,
-            new AggregateLift.Sums(evaluated, rs.getDouble("sum_o"), rs.getDouble("sum_e"), rs.getDouble("sum_oo"),
-                rs.getDouble("sum_oe"), rs.getDouble("sum_ee")),
-            rs.getLong("ups"), rs.getLong("downs")));
-      }, g, g, g, g, q.labelKey(), e, e, e, e, e, q.fromSeconds(), q.toSeconds(),
+      List<ArmDay> rows = new ArrayList<>();
+      clickhouse.queryBlocking(SENDS, rs -> rows.add(new ArmDay(rs.getString("key"), rs.getInt("holdout") == 1,
+          rs.getLong("day"), rs.getLong("sends"), rs.getLong("evaluated"), rs.getLong("overlapping"), rs.getLong("counted"),
+          rs.getLong("ups"), rs.getLong("downs"),
+          new AggregateLift.Sums(rs.getLong("add_n"), rs.getDouble("add_o"), rs.getDouble("add_e"), rs.getDouble("add_oo"),
+              rs.getDouble("add_oe"), rs.getDouble("add_ee")))),
+          g, g, g, g, q.labelKey(), e, e, e, e, e, q.fromSeconds(), q.toSeconds(),
           q.messageId(), q.messageId(), q.channel(), q.channel());
-      return arms;
+      return rows;
     });
   }
 }
