@@ -12,9 +12,12 @@ import java.util.Set;
  *
  * @param zone the zone the contact's hours are read in: its latest event timezone, else its own
  *     timezone, else UTC
+ * @param zoneKnown whether the zone came from the data (an event's or the contact's); when not, the
+ *     engine infers one from the contact's hours ({@link ZoneInference})
  * @param firstSeenMillis start of the first hour with any event of the contact
  */
-public record ContactHistory(String contactId, ZoneId zone, long firstSeenMillis, Map<String, Series> series) {
+public record ContactHistory(String contactId, ZoneId zone, boolean zoneKnown, long firstSeenMillis,
+    Map<String, Series> series) {
   private static final long HOUR_MS = 3_600_000L;
 
   /** Counts of one event name by UTC hour, hours ascending (epoch hours, i.e. epoch ms / 3,600,000). */
@@ -32,6 +35,11 @@ public record ContactHistory(String contactId, ZoneId zone, long firstSeenMillis
       int at = Arrays.binarySearch(hours, hour);
       return at >= 0 ? at : -at - 1;
     }
+  }
+
+  /** The same history read in another zone, which is then known. */
+  public ContactHistory inZone(ZoneId other) {
+    return new ContactHistory(contactId, other, true, firstSeenMillis, series);
   }
 
   public Set<String> eventNames() {
@@ -137,8 +145,19 @@ public record ContactHistory(String contactId, ZoneId zone, long firstSeenMillis
         }
         series.put(name, new Series(Arrays.copyOf(h, n), Arrays.copyOf(c, n)));
       });
-      return new ContactHistory(contactId, zoneOf(latestZone, contactZone), first == Long.MAX_VALUE ? Long.MAX_VALUE : first,
+      boolean known = known(latestZone) || known(contactZone);
+      return new ContactHistory(contactId, zoneOf(latestZone, contactZone), known, first == Long.MAX_VALUE ? Long.MAX_VALUE : first,
           Map.copyOf(series));
+    }
+  }
+
+  private static boolean known(String zone) {
+    if (zone == null || zone.isEmpty()) return false;
+    try {
+      ZoneId.of(zone);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

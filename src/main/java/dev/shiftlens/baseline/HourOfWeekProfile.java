@@ -113,6 +113,52 @@ public final class HourOfWeekProfile {
     return sum;
   }
 
+  /**
+   * The exposure of each of {@code hours} consecutive UTC hours from {@code fromMillis} (a whole hour):
+   * the weight of the local hour it falls in, or for a zone whose offset is not whole hours the two
+   * local hours it straddles, each by its share. Offsets are looked up again only at transitions (one
+   * that falls inside an hour is taken at the hour's start). Sums to {@link #exposure} over whole hours.
+   */
+  public double[] hourlyExposures(ZoneId zone, long fromMillis, int hours) {
+    ZoneRules rules = zone.getRules();
+    double[] out = new double[hours];
+    long t = fromMillis;
+    int offset = rules.getOffset(Instant.ofEpochMilli(t)).getTotalSeconds();
+    long nextChange = nextTransition(rules, t);
+    for (int i = 0; i < hours; i++, t += HOUR_MS) {
+      if (t >= nextChange) {
+        offset = rules.getOffset(Instant.ofEpochMilli(t)).getTotalSeconds();
+        nextChange = nextTransition(rules, t);
+      }
+      int how = hourOfWeekAtOffset(t, offset);
+      long into = Math.floorMod(t + offset * 1000L, HOUR_MS);
+      if (into == 0) {
+        out[i] = weights[how];
+      } else {
+        double share = (double) into / HOUR_MS; // the part of this UTC hour spent in the next local hour
+        out[i] = weights[how] * (1 - share) + weights[(how + 1) % HOURS] * share;
+      }
+    }
+    return out;
+  }
+
+  /** The local hour of the week at the start of each of {@code hours} consecutive UTC hours from {@code fromMillis}. */
+  public static int[] hoursOfWeek(ZoneId zone, long fromMillis, int hours) {
+    ZoneRules rules = zone.getRules();
+    int[] out = new int[hours];
+    long t = fromMillis;
+    int offset = rules.getOffset(Instant.ofEpochMilli(t)).getTotalSeconds();
+    long nextChange = nextTransition(rules, t);
+    for (int i = 0; i < hours; i++, t += HOUR_MS) {
+      if (t >= nextChange) {
+        offset = rules.getOffset(Instant.ofEpochMilli(t)).getTotalSeconds();
+        nextChange = nextTransition(rules, t);
+      }
+      out[i] = hourOfWeekAtOffset(t, offset);
+    }
+    return out;
+  }
+
   private static long nextTransition(ZoneRules rules, long epochMillis) {
     if (rules.isFixedOffset()) return Long.MAX_VALUE;
     ZoneOffsetTransition next = rules.nextTransition(Instant.ofEpochMilli(epochMillis));

@@ -10,85 +10,200 @@ import java.util.TreeSet;
 
 /**
  * What the population says about any one contact: the hour-of-week profile that turns clock time
- * into exposure, and per event name the Gamma prior that sparse contacts' rates are shrunk toward.
- * Fitted from a sample of contacts' hourly counts over whole weeks. Immutable; any thread.
+ * into exposure, per event name the Gamma prior that sparse contacts' rates are shrunk toward, and
+ * per event name and time scale the pooled dispersion of counts ({@link Dispersion}). Fitted from a
+ * sample of contacts' hourly counts over whole weeks. Immutable; any thread.
  *
  * @param priors per event name; a name missing here gets no shrinkage
+ * @param dispersions per event name, the pooled dispersion per block length of {@link Dispersion#BLOCK_HOURS};
+ *     a name missing here is taken as Poisson
+ * @param clumps per event name, the pooled events per clump (session; {@link Dispersion#clumpSize}); 1 if missing
  * @param contacts contacts in the sample
  * @param events events in the sample
  */
-public record PopulationModel(HourOfWeekProfile profile, Map<String, GammaPrior> priors, long contacts, long events) {
+public record PopulationModel(HourOfWeekProfile profile, Map<String, GammaPrior> priors,
+    Map<String, double[]> dispersions, Map<String, Double> clumps, long contacts, long events) {
   /** Below this many events the sample says too little about the hours of the week: the profile stays flat. */
   static final long MIN_PROFILE_EVENTS = 500;
   /** Contacts seen for less than a day tell little about their rate and are left out of the priors. */
   private static final double MIN_PRIOR_EXPOSURE_HOURS = 24;
+  /**
+   * The most exposure a prior may weigh, as a share of the sample's mean exposure: a prior's rate
+   * {@code b} is the exposure it weighs against a contact's own, and is capped at a quarter of a typical
+   * contact's, so that no event name is ever pooled fully (see {@link GammaPrior#withRateAtMost}).
+   */
+  static final double MAX_PRIOR_EXPOSURE_SHARE = 0.25;
 
   public PopulationModel {
     priors = Map.copyOf(priors);
+    dispersions = Map.copyOf(dispersions);
+    clumps = Map.copyOf(clumps);
   }
 
-  /** No sample: flat profile, no shrinkage. */
+  public PopulationModel(HourOfWeekProfile profile, Map<String, GammaPrior> priors, long contacts, long events) {
+    this(profile, priors, Map.of(), Map.of(), contacts, events);
+  }
+
+  /** No sample: flat profile, no shrinkage, Poisson counts. */
   public static PopulationModel empty() {
-    return new PopulationModel(HourOfWeekProfile.flat(), Map.of(), 0, 0);
+    return new PopulationModel(HourOfWeekProfile.flat(), Map.of(), Map.of(), Map.of(), 0, 0);
   }
 
   public GammaPrior prior(String eventName) {
     return priors.get(eventName);
   }
 
+  /** The pooled dispersion of the name's counts over blocks of {@code blockHours} (one of {@link Dispersion#BLOCK_HOURS}); 1 if unknown. */
+  public double dispersion(String eventName, int blockHours) {
+    double[] d = dispersions.get(eventName);
+    return d == null ? 1 : d[Dispersion.index(blockHours)];
+  }
+
+  /** The latest profile's zone inference: built once per profile (some tens of milliseconds), shared by every thread. */
+  private static volatile ZoneInference lastZones;
+
+  /** Infers the zones of contacts that have none from their hours against this model's profile. */
+  public ZoneInference zones() {
+    ZoneInference z = lastZones;
+    if (z == null || z.profile() != profile) {
+      z = ZoneInference.forProfile(profile);
+      lastZones = z;
+    }
+    return z;
+  }
+
+  /**
+   * The history as the engine reads it: in its own zone when it has one; else in the zone its hours
+   * say ({@link ZoneInference}); else null, and the caller reads it against a flat profile, because a
+   * contact read in a zone that is not its own sees the population's busy hours at the wrong time (an
+   * unchanged New York contact read in UTC looks 2.5 times as active in the morning).
+   */
+  public ContactHistory located(ContactHistory history) {
+    if (history.zoneKnown()) return history;
+    return zones().infer(history.series().values()).map(e -> history.inZone(e.offset())).orElse(null);
+  }
+
+  /** The pooled events per clump of the name; 1 if unknown. */
+  public double clump(String eventName) {
+    return clumps.getOrDefault(eventName, 1.0);
+  }
+
+  /** {@link #fit(Collection, Map, long, long)} with no response windows to leave out. */
+  public static PopulationModel fit(Collection<ContactHistory> histories, long fromMillis, long toMillis) {
+    return fit(histories, Map.of(), fromMillis, toMillis);
+  }
+
   /**
    * Fits the model to the contacts' events in {@code [fromMillis, toMillis)}, which should span whole
-   * weeks so that every hour of the week is equally represented. Each contact's events are placed
-   * in the hours of the week of its own zone. The population is the contacts active in the span:
-   * those without an event in it are left out (the store samples only those, as finding the others
-   * would mean reading all history).
+   * weeks so that every hour of the week is equally represented. Each contact's events are placed in the
+   * hours of the week of its own zone.
+   *
+   * <p>Only time outside response windows counts ({@code windows}, per contact id): messages change
+   * behavior there, and a campaign sent every day at 8:00 would otherwise teach the profile that 8:00 is
+   * busy and hide its own effect. So the profile is a rate per hour of the week, events over contact-hours
+   * that count, not a plain count; priors and dispersions use the same hours.
+   *
+   * <p>The population is every contact of the sample seen before {@code toMillis}, with or without events
+   * in the span: contacts that lapsed are evaluated too, and a prior fitted on active contacts alone
+   * expects too much of them. A contact's first hours ({@link Baseline#FIRST_HOURS_LEFT_OUT}) never count.
    */
-  public static PopulationModel fit(Collection<ContactHistory> histories, long fromMillis, long toMillis) {
-    List<ContactHistory> sample = histories.stream()
-        .filter(h -> h.series().values().stream().anyMatch(s -> s.count(fromMillis, toMillis) > 0))
-        .toList();
+  public static PopulationModel fit(Collection<ContactHistory> histories, Map<String, List<Baseline.Span>> windows,
+      long fromMillis, long toMillis) {
+    List<ContactHistory> sample = new ArrayList<>();
+    List<long[]> spans = new ArrayList<>(); // {from, to} per contact of the sample
+    for (ContactHistory h : histories) {
+      long from = Math.max(fromMillis, Baseline.firstCounted(h));
+      if (from >= toMillis) continue;
+      sample.add(h);
+      spans.add(new long[] {from, toMillis});
+    }
+
+    // The profile: events per contact-hour that counts, by local hour of the week.
     double[] byHour = new double[HourOfWeekProfile.HOURS];
+    double[] hoursByHour = new double[HourOfWeekProfile.HOURS];
     long events = 0;
-    for (ContactHistory h : sample) {
+    HourOfWeekProfile flat = HourOfWeekProfile.flat();
+    List<HourGrid> flatGrids = new ArrayList<>(sample.size());
+    for (int i = 0; i < sample.size(); i++) {
+      ContactHistory h = sample.get(i);
+      // Contacts without a zone would smear their busy hours over the profile: it is fitted without them.
+      if (!h.zoneKnown()) continue;
+      long from = spans.get(i)[0];
+      HourGrid grid = HourGrid.of(h.zone(), from, toMillis, windows.getOrDefault(h.contactId(), List.of()), flat);
+      flatGrids.add(grid);
+      int[] how = HourOfWeekProfile.hoursOfWeek(h.zone(), from, grid.hours());
+      for (int t = 0; t < grid.hours(); t++) if (grid.counted(t)) hoursByHour[how[t]]++;
       for (ContactHistory.Series s : h.series().values()) {
-        long[] hours = s.hours();
-        for (int i = 0; i < hours.length; i++) {
-          long at = hours[i] * 3_600_000L;
-          if (at < fromMillis || at >= toMillis) continue;
-          byHour[HourOfWeekProfile.hourOfWeek(at, h.zone())] += s.counts()[i];
-          events += s.counts()[i];
+        int[] c = grid.counts(s);
+        for (int t = 0; t < c.length; t++) {
+          if (c[t] == 0 || !grid.counted(t)) continue;
+          byHour[how[t]] += c[t];
+          events += c[t];
         }
       }
     }
-    HourOfWeekProfile profile = events >= MIN_PROFILE_EVENTS ? HourOfWeekProfile.fromCounts(byHour) : HourOfWeekProfile.flat();
+    double meanHours = 0;
+    for (double x : hoursByHour) meanHours += x / HourOfWeekProfile.HOURS;
+    double[] rates = new double[HourOfWeekProfile.HOURS];
+    for (int w = 0; w < rates.length; w++) rates[w] = hoursByHour[w] > 0 ? byHour[w] * meanHours / hoursByHour[w] : 0;
+    HourOfWeekProfile profile = events >= MIN_PROFILE_EVENTS ? HourOfWeekProfile.fromCounts(rates) : HourOfWeekProfile.flat();
 
-    // Method-of-moments priors over every contact of the sample, a zero count where it lacks the name.
+    // Contacts without a zone enter the priors in the zone their hours say (whole weeks weigh the same
+    // in any zone, so one that cannot be placed is read in UTC).
+    if (sample.stream().anyMatch(h -> !h.zoneKnown())) {
+      ZoneInference zones = ZoneInference.forProfile(profile);
+      for (int i = 0; i < sample.size(); i++) {
+        ContactHistory h = sample.get(i);
+        if (h.zoneKnown()) continue;
+        ContactHistory located = zones.infer(h.series().values()).map(e -> h.inZone(e.offset())).orElse(h);
+        sample.set(i, located);
+      }
+    }
+    // Priors and dispersions over every contact of the sample, a zero count where it lacks the name.
     TreeSet<String> names = new TreeSet<>();
     sample.forEach(h -> names.addAll(h.eventNames()));
     List<ContactHistory> observed = new ArrayList<>();
+    List<HourGrid> grids = new ArrayList<>();
     List<Double> exposures = new ArrayList<>();
-    for (ContactHistory h : sample) {
-      long from = Math.max(fromMillis, h.firstSeenMillis());
-      if (from >= toMillis) continue;
-      double e = profile.exposure(h.zone(), from, toMillis);
+    for (int i = 0; i < sample.size(); i++) {
+      ContactHistory h = sample.get(i);
+      HourGrid grid = HourGrid.of(h.zone(), spans.get(i)[0], toMillis, windows.getOrDefault(h.contactId(), List.of()), profile);
+      double e = grid.countedExposure();
       if (e < MIN_PRIOR_EXPOSURE_HOURS) continue;
       observed.add(h);
+      grids.add(grid);
       exposures.add(e);
     }
     Map<String, GammaPrior> priors = new HashMap<>();
+    Map<String, double[]> dispersions = new HashMap<>();
+    Map<String, Double> clumps = new HashMap<>();
     if (observed.size() >= 2) {
       double[] e = exposures.stream().mapToDouble(Double::doubleValue).toArray();
+      double meanE = java.util.Arrays.stream(e).average().orElse(0);
       for (String name : names) {
         double[] y = new double[observed.size()];
+        List<List<Dispersion.Pearson>> pearsons = new ArrayList<>();
+        List<double[]> clumpSizes = new ArrayList<>();
+        for (int b = 0; b < Dispersion.BLOCK_HOURS.length; b++) pearsons.add(new ArrayList<>());
         for (int i = 0; i < y.length; i++) {
-          ContactHistory h = observed.get(i);
-          ContactHistory.Series s = h.series().get(name);
-          y[i] = s == null ? 0 : s.count(Math.max(fromMillis, h.firstSeenMillis()), toMillis);
+          ContactHistory.Series s = observed.get(i).series().get(name);
+          if (s == null) continue;
+          int[] c = grids.get(i).counts(s);
+          y[i] = grids.get(i).countedEvents(c);
+          if (y[i] < Dispersion.MIN_POOL_EVENTS) continue;
+          clumpSizes.add(grids.get(i).clumpSize(c));
+          for (int b = 0; b < Dispersion.BLOCK_HOURS.length; b++) {
+            pearsons.get(b).add(grids.get(i).pearson(c, Dispersion.BLOCK_HOURS[b]));
+          }
         }
         GammaPrior prior = GammaPrior.fit(y, e);
-        if (prior.mean() > 0) priors.put(name, prior);
+        if (prior.mean() > 0) priors.put(name, prior.withRateAtMost(MAX_PRIOR_EXPOSURE_SHARE * meanE));
+        double[] pooled = new double[Dispersion.BLOCK_HOURS.length];
+        for (int b = 0; b < pooled.length; b++) pooled[b] = Dispersion.pooled(pearsons.get(b));
+        dispersions.put(name, pooled);
+        clumps.put(name, Dispersion.pooledClump(clumpSizes));
       }
     }
-    return new PopulationModel(profile, priors, sample.size(), events);
+    return new PopulationModel(profile, priors, dispersions, clumps, sample.size(), events);
   }
 }

@@ -42,9 +42,16 @@ public final class ZoneInference {
 
   /** {@code ln e_o[h]}, candidate-major. */
   private final double[][] logExposure;
+  private final HourOfWeekProfile profile;
 
-  private ZoneInference(double[][] logExposure) {
+  private ZoneInference(double[][] logExposure, HourOfWeekProfile profile) {
     this.logExposure = logExposure;
+    this.profile = profile;
+  }
+
+  /** The profile the candidates were computed for. */
+  public HourOfWeekProfile profile() {
+    return profile;
   }
 
   /**
@@ -69,7 +76,7 @@ public final class ZoneInference {
         log[i][h] = Math.log(profile.exposure(offset, from, from + HOUR_MS));
       }
     }
-    return new ZoneInference(log);
+    return new ZoneInference(log, profile);
   }
 
   /** The number of candidate offsets: 105. */

@@ -73,14 +73,16 @@ final class BatchEvaluator {
 
   private Future<Void> evaluate(List<ClaimedSend> batch, UUID token) {
     var contacts = EvaluationQueries.contactIds(batch);
-    long firstSent = Long.MAX_VALUE, lastSent = Long.MIN_VALUE;
+    long firstSent = Long.MAX_VALUE, lastSent = Long.MIN_VALUE, lastEnd = Long.MIN_VALUE;
     for (ClaimedSend s : batch) {
       firstSent = Math.min(firstSent, s.sentAt().toEpochMilli());
       lastSent = Math.max(lastSent, s.sentAt().toEpochMilli());
+      lastEnd = Math.max(lastEnd, s.windowEnd().toEpochMilli());
     }
     long baselineFrom = Math.floorDiv(firstSent, HOUR_MS) * HOUR_MS - config.baselineDays() * 24L * HOUR_MS;
     long historyTo = Math.floorDiv(lastSent, HOUR_MS) * HOUR_MS;
-    Future<Map<String, List<SendEvaluator.Send>>> sends = store.contactSends(contacts, baselineFrom, lastSent);
+    // Up to the last window's end: a later send inside a window marks both as overlapping.
+    Future<Map<String, List<SendEvaluator.Send>>> sends = store.contactSends(contacts, baselineFrom, lastEnd);
     Future<Map<String, String>> zones = store.contactZones(contacts);
     Future<Reads> reads = clickhouse.onWorker(() -> {
       long t0 = System.nanoTime();
@@ -209,7 +211,7 @@ final class BatchEvaluator {
         ClickHouse.tsv(s.channel()), ClickHouse.tsv(s.labels().encode()), s.holdout() ? "1" : "0",
         Long.toString(s.sentAt().getEpochSecond()), Integer.toString(local.getHour()),
         Integer.toString(local.getDayOfWeek().getValue()), Double.toString(s.windowHours()), r.status(),
-        r.overlapsSendId() == null ? "0" : "1", Long.toString(evaluatedAt.getEpochSecond()));
+        r.overlapping() ? "1" : "0", Long.toString(evaluatedAt.getEpochSecond()));
     String version = Long.toString(evaluatedAt.toEpochMilli());
     if (r.effects().isEmpty()) {
       out.append(head).append("\t\t1\t0\t0\tnan\tnan\tnone\t").append(version).append('\n');

@@ -2,18 +2,19 @@ package dev.shiftlens.evaluation;
 
 import dev.shiftlens.baseline.Baseline;
 import dev.shiftlens.baseline.ContactHistory;
+import dev.shiftlens.baseline.Dispersion;
+import dev.shiftlens.baseline.HourGrid;
 import dev.shiftlens.baseline.HourOfWeekProfile;
 import dev.shiftlens.baseline.PopulationModel;
-import dev.shiftlens.stats.GammaPrior;
-import dev.shiftlens.stats.Interval;
-import dev.shiftlens.stats.RateComparison;
+import dev.shiftlens.stats.WeightedCounts;
+import dev.shiftlens.stats.WindowCountTest;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
-import org.apache.commons.math3.distribution.NormalDistribution;
 
 /**
  * Turns one send, the contact's hourly history and its window counts into effects. Pure: no I/O,
@@ -21,26 +22,22 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  *
  * <p>Per event name, with {@code k} events in the window of exposure {@code E_w} and {@code n} in
  * the baseline of exposure {@code E_b} (exposure = the population's hour-of-week weights summed over
- * the hours, in the contact's zone):
- * <ul>
- *   <li>{@code expected} = posterior mean rate x {@code E_w}, the rate shrunk toward the population's
- *       prior for the name ({@code (a + n) / (b + E_b)}); without a prior, {@code n E_w / E_b};
- *   <li>{@code rate_ratio} = observed / expected, its 95% interval from the Clopper-Pearson interval
- *       of {@code k} in {@code k + a + n} trials;
- *   <li>{@code p_value}: the exact conditional test, {@code k | k + n ~ Binomial(k + n, E_w/(E_w + E_b))},
- *       two-sided by the minimum-likelihood rule; the verdict is its direction when below alpha;
- *   <li>{@code prob_increase}: where the observed count falls in the posterior predictive of the
- *       window count, {@code P(X < k) + P(X = k)/2}.
- * </ul>
- * The {@code "*"} row weights every name by its reward (irrelevant names weigh 0). With one common
- * reward it is the exact test of the pooled counts; with mixed rewards a normal approximation with
- * variance {@code sum w^2 mu (1 + E_w/E_b)}, the second term for the uncertainty of the baseline.
+ * the hours, in the contact's zone; a contact without one is placed by its own hours, else read against
+ * a flat profile), one model gives every number of the row ({@link WindowCountTest}): the rate's
+ * posterior under the population's prior, events counted in the contact's clumps (sessions; {@link
+ * Dispersion#clumpSize}) whose number varies as much as the contact's counts do at the window's time
+ * scale ({@link Dispersion}), both estimated on the baseline and shrunk toward the population's.
+ * {@code expected} is the posterior mean rate times {@code E_w}; the p-value, the verdict, the
+ * interval of {@code rate_ratio} and {@code prob_increase} come from the mid-p tails of the window
+ * count's predictive, so an "up" never shows an interval containing 1 or a {@code prob_increase} below
+ * {@code 1 - alpha/2}.
+ *
+ * <p>The {@code "*"} row weights every name by its reward (irrelevant names weigh 0) and tests the
+ * weighted total against the sum of the names' predictives ({@link WeightedCounts}).
  */
 public final class SendEvaluator {
   public static final String EVALUATED = "evaluated";
   public static final String INSUFFICIENT = "insufficient_history";
-  private static final double CONFIDENCE = 0.95;
-  private static final NormalDistribution NORMAL = new NormalDistribution(null, 0, 1);
 
   /** @param minBaselineDays a contact seen for less than this before the send has insufficient history */
   public record Settings(double alpha, int baselineDays, double minBaselineDays) {}
@@ -55,10 +52,20 @@ public final class SendEvaluator {
    *     shown per send, but part of {@code "*"} and of aggregates
    * @param overlapsSendId the latest earlier delivered send of the contact whose window was still open
    *     when this one went out, or null
+   * @param overlappedBySendId the first later delivered send of the contact that went out before this
+   *     one's window closed, or null
    * @param zone the zone the contact's hours were read in
+   * @param dispersions per event name evaluated, the dispersion its test used
+   * @param clumps per event name evaluated, the events per clump its test used
    */
   public record Result(String status, List<Effect> effects, List<Effect> unreported, String overlapsSendId,
-      Baseline baseline, double windowExposure, String zone) {}
+      String overlappedBySendId, Baseline baseline, double windowExposure, String zone, Map<String, Double> dispersions,
+      Map<String, Double> clumps) {
+    /** Whether the window shares time with another delivered send's window (before or after). */
+    public boolean overlapping() {
+      return overlapsSendId != null || overlappedBySendId != null;
+    }
+  }
 
   private final Settings settings;
   private final PopulationModel population;
@@ -79,9 +86,17 @@ public final class SendEvaluator {
    */
   public Result evaluate(Send send, ContactHistory history, Map<String, Integer> window, Collection<Send> contactSends) {
     Send latestOpen = null;
+    Send firstLater = null;
     List<Baseline.Span> leftOut = new ArrayList<>();
     for (Send other : contactSends) {
-      if (other.sendId().equals(send.sendId()) || other.holdout() || !isEarlier(other, send)) continue;
+      if (other.sendId().equals(send.sendId()) || other.holdout()) continue;
+      if (!isEarlier(other, send)) {
+        // A later send that went out while this window was open shares the window's events.
+        if (other.sentAtMillis() < send.windowEndMillis() && (firstLater == null || isEarlier(other, firstLater))) {
+          firstLater = other;
+        }
+        continue;
+      }
       leftOut.add(new Baseline.Span(other.sentAtMillis(), other.windowEndMillis()));
       // Latest in the same order as isEarlier, so sends at the same instant give one answer in any order.
       if (other.windowEndMillis() > send.sentAtMillis() && (latestOpen == null || isEarlier(latestOpen, other))) {
@@ -89,14 +104,21 @@ public final class SendEvaluator {
       }
     }
     String overlaps = latestOpen == null ? null : latestOpen.sendId();
-    if (history == null) return new Result(INSUFFICIENT, List.of(), List.of(), overlaps, null, 0, null);
+    String overlappedBy = firstLater == null ? null : firstLater.sendId();
+    if (history == null) return new Result(INSUFFICIENT, List.of(), List.of(), overlaps, overlappedBy, null, 0, null, Map.of(), Map.of());
 
     HourOfWeekProfile profile = population.profile();
+    ContactHistory located = population.located(history);
+    if (located == null) {
+      profile = HourOfWeekProfile.flat(); // no zone, and its hours do not say one: every hour alike
+    } else {
+      history = located;
+    }
     Baseline baseline = Baseline.of(history, send.sentAtMillis(), leftOut, profile, settings.baselineDays());
     double ew = profile.exposure(history.zone(), send.sentAtMillis(), send.windowEndMillis());
     String zone = history.zone().getId();
     if (baseline.days() < settings.minBaselineDays() || !(baseline.exposure() > 0)) {
-      return new Result(INSUFFICIENT, List.of(), List.of(), overlaps, baseline, ew, zone);
+      return new Result(INSUFFICIENT, List.of(), List.of(), overlaps, overlappedBy, baseline, ew, zone, Map.of(), Map.of());
     }
 
     TreeSet<String> names = new TreeSet<>(baseline.counts().keySet());
@@ -108,19 +130,33 @@ public final class SendEvaluator {
     // aggregates, or the expected side would be short by exactly what such contacts were not seen doing.
     TreeSet<String> all = new TreeSet<>(population.priors().keySet());
     all.addAll(names);
+    int blockHours = Dispersion.blockHours((send.windowEndMillis() - send.sentAtMillis()) / 3_600_000.0);
+    HourGrid grid = HourGrid.of(history.zone(), baseline.fromMillis(), baseline.toMillis(), leftOut, profile);
     List<Effect> effects = new ArrayList<>(names.size() + 1);
     List<Effect> unreported = new ArrayList<>(all.size() - names.size());
-    List<double[]> parts = new ArrayList<>(); // {reward, k, n, expected}
+    Map<String, Double> dispersions = new HashMap<>();
+    Map<String, Double> clumps = new HashMap<>();
+    List<Part> parts = new ArrayList<>();
     for (String name : all) {
       int k = window.getOrDefault(name, 0);
       long n = baseline.count(name);
-      Effect e = effect(name, k, (int) n, ew, baseline.exposure());
-      (names.contains(name) ? effects : unreported).add(e);
+      ContactHistory.Series series = history.series().get(name);
+      int[] hourly = series == null || n == 0 ? null : grid.counts(series);
+      Dispersion.Pearson own = hourly == null ? Dispersion.Pearson.NONE : grid.pearson(hourly, blockHours);
+      double phi = Dispersion.shrunk(own, population.dispersion(name, blockHours));
+      double clump = Dispersion.shrunkClump(hourly == null ? new double[] {1, 0, 0} : grid.clumpSize(hourly),
+          population.clump(name));
+      dispersions.put(name, phi);
+      clumps.put(name, clump);
+      WindowCountTest.Result model = WindowCountTest.test(k, n, baseline.exposure(), ew, population.prior(name), clump, phi,
+          settings.alpha());
+      (names.contains(name) ? effects : unreported).add(effect(name, k, model));
       double w = rewards.applyAsDouble(name);
-      if (w != 0 && Double.isFinite(w)) parts.add(new double[] {w, k, n, e.expected()});
+      if (w != 0 && Double.isFinite(w) && model.expected() > 0) parts.add(new Part(w, k, clump, model));
     }
-    effects.add(total(parts, ew, baseline.exposure()));
-    return new Result(EVALUATED, List.copyOf(effects), List.copyOf(unreported), overlaps, baseline, ew, zone);
+    effects.add(total(parts));
+    return new Result(EVALUATED, List.copyOf(effects), List.copyOf(unreported), overlaps, overlappedBy, baseline, ew, zone,
+        Map.copyOf(dispersions), Map.copyOf(clumps));
   }
 
   private static boolean isEarlier(Send a, Send b) {
@@ -128,69 +164,45 @@ public final class SendEvaluator {
         || (a.sentAtMillis() == b.sentAtMillis() && a.sendId().compareTo(b.sendId()) < 0);
   }
 
-  Effect effect(String name, int k, int n, double ew, double eb) {
-    RateComparison rc = new RateComparison(k, ew, n, eb);
-    double p = rc.pValue();
-    GammaPrior prior = population.prior(name);
-    double expected;
-    Interval ci;
-    double probIncrease;
-    if (prior != null) {
-      expected = prior.posteriorMean(n, eb) * ew;
-      ci = prior.rateRatioInterval(k, n, eb, ew, CONFIDENCE);
-      probIncrease = prior.probIncrease(k, n, eb, ew);
-    } else {
-      expected = rc.expected();
-      ci = rc.rateRatioInterval(CONFIDENCE);
-      probIncrease = k + n == 0 ? 0.5 : 1 - rc.pValueUpperMidP();
-    }
-    double ratio = expected > 0 ? k / expected : Double.NaN;
-    return new Effect(name, k, expected, ratio, ci.low(), ci.high(), p, probIncrease,
-        verdict(p, (double) k * eb - (double) n * ew));
+  /** The effect of one event name: {@link WindowCountTest} with the name's prior and the contact's dispersion. */
+  Effect effect(String name, int k, int n, double ew, double eb, double clump, double dispersion) {
+    return effect(name, k, WindowCountTest.test(k, n, eb, ew, population.prior(name), clump, dispersion, settings.alpha()));
   }
 
-  private Effect total(List<double[]> parts, double ew, double eb) {
-    double observed = 0, expected = 0;
-    boolean common = true;
-    for (double[] part : parts) {
-      observed += part[0] * part[1];
-      expected += part[0] * part[3];
-      common &= part[0] == parts.get(0)[0];
-    }
+  private static Effect effect(String name, int k, WindowCountTest.Result r) {
+    return new Effect(name, k, r.expected(), r.expected() > 0 ? r.rateRatio() : Double.NaN, r.interval().low(),
+        r.interval().high(), r.pValue(), r.probIncrease(), r.direction() > 0 ? "up" : r.direction() < 0 ? "down" : "none");
+  }
+
+  /**
+   * The {@code "*"} row: every name's window count weighted by its reward, against the sum of the names'
+   * predictives ({@link WeightedCounts}: saddlepoint tails of a weighted sum of negative binomials, in
+   * clumps, whatever the rewards' signs). Its verdict, interval and probability of an increase come from
+   * that one distribution. A total expected at or below 0 (negative rewards outweigh) has no ratio.
+   */
+  private Effect total(List<Part> parts) {
     if (parts.isEmpty()) {
       return new Effect(Effect.TOTAL, 0, 0, Double.NaN, Double.NaN, Double.NaN, 1, 0.5, "none");
     }
-    double ratio = expected != 0 ? observed / expected : Double.NaN;
-    if (common) {
-      double w = parts.get(0)[0];
-      long k = 0, n = 0;
-      double shrunk = 0;
-      for (double[] part : parts) {
-        k += (long) part[1];
-        n += (long) part[2];
-        shrunk += part[3];
-      }
-      RateComparison rc = new RateComparison((int) k, ew, (int) n, eb);
-      Interval raw = rc.rateRatioInterval(CONFIDENCE);
-      // The interval is the pooled test's; moved to sit around observed / expected as reported here.
-      double scale = shrunk > 0 && n > 0 ? rc.expected() / shrunk : Double.NaN;
-      double p = rc.pValue();
-      double up = k + n == 0 ? 0.5 : 1 - rc.pValueUpperMidP();
-      return new Effect(Effect.TOTAL, observed, expected, ratio, raw.low() * scale, raw.high() * scale, p,
-          w > 0 ? up : 1 - up, verdict(p, w * ((double) k * eb - (double) n * ew)));
+    WeightedCounts.Component[] components = new WeightedCounts.Component[parts.size()];
+    double observed = 0;
+    for (int i = 0; i < components.length; i++) {
+      Part p = parts.get(i);
+      observed += p.weight() * p.observed();
+      double mean = p.model().expected() / p.clump();
+      components[i] = Double.isInfinite(p.model().shape())
+          ? WeightedCounts.Component.poisson(p.weight(), p.clump(), mean)
+          : new WeightedCounts.Component(p.weight(), p.clump(), p.model().shape(), mean);
     }
-    double variance = 0;
-    for (double[] part : parts) variance += part[0] * part[0] * part[3] * (1 + ew / eb);
-    double z = variance > 0 ? (observed - expected) / Math.sqrt(variance) : 0;
-    double p = variance > 0 ? 2 * NORMAL.cumulativeProbability(-Math.abs(z)) : 1;
-    double half = 1.959963984540054 * Math.sqrt(variance) / Math.abs(expected);
-    return new Effect(Effect.TOTAL, observed, expected, ratio,
-        expected != 0 ? ratio - half : Double.NaN, expected != 0 ? ratio + half : Double.NaN, p,
-        variance > 0 ? NORMAL.cumulativeProbability(z) : 0.5, verdict(p, observed - expected));
+    double alpha = settings.alpha();
+    WeightedCounts.Result r = WeightedCounts.test(components, observed, alpha);
+    boolean ratio = r.hasInterval() && r.expected() > 0;
+    String verdict = r.probIncrease() > 1 - alpha / 2 ? "up" : r.probIncrease() < alpha / 2 ? "down" : "none";
+    return new Effect(Effect.TOTAL, observed, r.expected(), ratio ? observed / r.expected() : Double.NaN,
+        ratio ? r.low() : Double.NaN, ratio ? r.high() : Double.NaN, r.pValue(), r.probIncrease(), verdict);
   }
 
-  private String verdict(double p, double direction) {
-    if (!(p < settings.alpha()) || direction == 0) return "none";
-    return direction > 0 ? "up" : "down";
-  }
+  /** One name's part of {@code "*"}: its reward, window count, events per clump and its own test. */
+  private record Part(double weight, int observed, double clump, WindowCountTest.Result model) {}
+
 }

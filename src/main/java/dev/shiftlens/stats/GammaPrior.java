@@ -98,6 +98,19 @@ public record GammaPrior(double mean, double phi) {
     return new GammaPrior(m, m == 0 ? 0 : phi);
   }
 
+  /**
+   * This prior with at least the spread that makes its rate {@code b = m / phi} at most {@code maxRate}:
+   * the prior then weighs no more than {@code maxRate} of exposure against a contact's own, so that a
+   * contact far from the population (a heavy buyer of a rare item) is read by its own rate, however
+   * little spread the method of moments found among contacts that mostly have no event at all.
+   */
+  public GammaPrior withRateAtMost(double maxRate) {
+    if (!(maxRate > 0)) {
+      throw new IllegalArgumentException("the largest rate must be positive, got " + maxRate);
+    }
+    return mean == 0 ? this : new GammaPrior(mean, Math.max(phi, mean / maxRate));
+  }
+
   /** {@code phi == 0}: full pooling, the posterior rate of every contact is the population rate m. */
   public boolean pooled() {
     return phi == 0;

@@ -1,6 +1,7 @@
 package dev.shiftlens.baseline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.time.ZoneId;
@@ -52,16 +53,51 @@ class BaselineTest {
   }
 
   @Test
-  void theBaselineStartsAtFirstSeenWhenThatIsLater() {
+  void aNewContactsBaselineStartsTwoHoursAfterTheHourOfItsFirstEventWhichNeverCounts() {
     ContactHistory h = ContactHistory.builder("c1")
-        .add("open", HOUR_OF_SEND - 10 * DAY_MS + 3 * HOUR_MS + 20 * MINUTE_MS, 4)
+        .add("open", HOUR_OF_SEND - 10 * DAY_MS + 3 * HOUR_MS + 20 * MINUTE_MS, 4) // the first event's session
+        .add("open", HOUR_OF_SEND - 10 * DAY_MS + 4 * HOUR_MS, 2) // its next hour
         .add("open", HOUR_OF_SEND - 2 * DAY_MS, 1)
         .build(null);
     Baseline b = Baseline.of(h, SENT, List.of(), FLAT, 28);
-    assertEquals(HOUR_OF_SEND - 10 * DAY_MS + 3 * HOUR_MS, b.fromMillis());
-    assertEquals(10 - 3 / 24.0, b.days(), 1e-12);
-    assertEquals(10 * 24 - 3, b.exposure(), 1e-9);
-    assertEquals(5, b.count("open"));
+    assertEquals(HOUR_OF_SEND - 10 * DAY_MS + 5 * HOUR_MS, b.fromMillis());
+    assertEquals(10 - 5 / 24.0, b.days(), 1e-12);
+    assertEquals(10 * 24 - 5, b.exposure(), 1e-9);
+    assertEquals(1, b.count("open"));
+  }
+
+  /**
+   * A contact with one event a week, first seen some days before the send: starting the baseline at
+   * its first event counts that event every time and reads the rate too high (1.1 to 2.4 times for
+   * contacts first seen 7 to 21 days before). Started after it, the rate is unbiased: averaged over
+   * where the first event falls, the baseline's rate equals the true one within 5%.
+   */
+  @Test
+  void theRateOfNewContactsIsUnbiased() {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+    double truePerHour = 1.0 / (2 * 24);
+    double sumCount = 0, sumExposure = 0;
+    int kept = 0;
+    for (int c = 0; c < 20_000; c++) {
+      // Poisson events from a moment 7 to 25 days before the send; the store knows the contact from its
+      // first event on, and contacts first seen 7 to 21 days before the send are kept.
+      ContactHistory.Builder builder = ContactHistory.builder("c");
+      long first = Long.MAX_VALUE;
+      long born = HOUR_OF_SEND - 7 * DAY_MS - (long) (rng.nextDouble() * 18) * DAY_MS;
+      for (long t = born; t < HOUR_OF_SEND; t += HOUR_MS) {
+        if (rng.nextDouble() < truePerHour) {
+          builder.add("open", t, 1);
+          first = Math.min(first, t);
+        }
+      }
+      if (first == Long.MAX_VALUE || first < HOUR_OF_SEND - 21 * DAY_MS || first > HOUR_OF_SEND - 7 * DAY_MS) continue;
+      Baseline b = Baseline.of(builder.build(null), SENT, List.of(), FLAT, 28);
+      sumCount += b.count("open");
+      sumExposure += b.exposure();
+      kept++;
+    }
+    assertTrue(kept > 10_000, "kept " + kept);
+    assertEquals(1, sumCount / sumExposure / truePerHour, 0.03);
   }
 
   @Test

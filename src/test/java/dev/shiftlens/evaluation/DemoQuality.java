@@ -1,5 +1,6 @@
 package dev.shiftlens.evaluation;
 
+import dev.shiftlens.baseline.Baseline;
 import dev.shiftlens.baseline.ContactHistory;
 import dev.shiftlens.baseline.HourOfWeekProfile;
 import dev.shiftlens.baseline.PopulationModel;
@@ -92,7 +93,30 @@ final class DemoQuality {
   /** The population model the server would fit: the four weeks before the end of the hour of the latest event. */
   PopulationModel population() {
     long to = latestHour + HOUR_MS;
-    return PopulationModel.fit(histories.values(), to - Duration.ofDays(28).toMillis(), to);
+    return PopulationModel.fit(histories.values(), windows(), to - Duration.ofDays(28).toMillis(), to);
+  }
+
+  java.util.Collection<ContactHistory> histories() {
+    return histories.values();
+  }
+
+  long fitTo() {
+    return latestHour + HOUR_MS;
+  }
+
+  long fitFrom() {
+    return fitTo() - Duration.ofDays(28).toMillis();
+  }
+
+  /** The response windows of every contact's delivered sends, which the population model leaves out as the server does. */
+  Map<String, List<Baseline.Span>> windows() {
+    Map<String, List<Baseline.Span>> out = new HashMap<>();
+    for (DemoSend s : data.sends()) {
+      if (s.holdout()) continue;
+      out.computeIfAbsent(s.contactId(), c -> new ArrayList<>())
+          .add(new Baseline.Span(s.sentAt().toEpochMilli(), s.windowEnd().toEpochMilli()));
+    }
+    return out;
   }
 
   /** The same priors, but clock time as exposure: what a naive flat-rate baseline does. */
@@ -147,7 +171,7 @@ final class DemoQuality {
       Map<String, Effect> unreported = new HashMap<>();
       s.result().effects().forEach(e -> effects.put(e.eventName(), e));
       s.result().unreported().forEach(e -> unreported.put(e.eventName(), e));
-      if (s.truth().lift().values().stream().allMatch(l -> l == 1.0) && effects.containsKey(Effect.TOTAL)) {
+      if (s.truth().unaffected() && effects.containsKey(Effect.TOTAL)) {
         totalObserved += effects.get(Effect.TOTAL).observed();
         totalExpected += effects.get(Effect.TOTAL).expected();
       }
@@ -155,14 +179,19 @@ final class DemoQuality {
         double lift = s.truth().lift().get(name);
         Effect e = effects.get(name);
         boolean rejected = e != null && e.pValue() < ALPHA;
+        double truthExpected = s.truth().expected().get(name);
+        double withEffects = s.truth().expectedWithEffect(name);
         if (lift == 1.0) {
-          if (!s.result().status().equals(SendEvaluator.EVALUATED)) continue;
+          // A name no effect touches in this window (another send's window may overlap it with its own).
+          if (!s.result().status().equals(SendEvaluator.EVALUATED) || !same(withEffects, truthExpected)) continue;
           nullTests++;
           if (rejected) falsePositives++;
           trueExpected += s.truth().expected().get(name);
           Effect either = e != null ? e : unreported.get(name);
           expected += either == null ? 0 : either.expected();
         } else {
+          // Only the send's own effect, and a contact that has not lapsed: the oracle's test is defined.
+          if (!same(withEffects, truthExpected * lift) || !(truthExpected > 0)) continue;
           planted++;
           String direction = lift > 1 ? "up" : "down";
           if (rejected && e.verdict().equals(direction)) found++;
@@ -174,7 +203,7 @@ final class DemoQuality {
             double pk = window.probability(k);
             if (oracleRejects(k, mean, lift > 1)) oraclePower += pk;
             if (evaluated && evaluator.effect(name, k, (int) s.result().baseline().count(name), s.result().windowExposure(),
-                s.result().baseline().exposure()).verdict().equals(direction)) {
+                s.result().baseline().exposure(), s.result().clumps().get(name), s.result().dispersions().get(name)).verdict().equals(direction)) {
               power += pk;
             }
           }
@@ -187,9 +216,11 @@ final class DemoQuality {
 
   /**
    * One message's lift for one event name as {@code GET /v1/metrics/sends} computes it, from the same
-   * sums, next to the planted truth. The truth over the message's evaluated non-holdout sends is
-   * {@code sum_i sum_n w_n T_in L_n / sum_i sum_n w_n T_in}, with {@code T_in} the true expected count of
-   * name n in send i's window without effect, {@code L_n} the planted lift and {@code w_n} the name's
+   * sums (one unit per contact, sends whose windows overlap another delivered send's left out), next to
+   * the planted truth. The truth over those sends is
+   * {@code sum_i sum_n w_n T'_in / sum_i sum_n w_n T_in}, with {@code T_in} the true expected count of
+   * name n in send i's window without effect, {@code T'_in} with the effects in force ({@code T_in L_n},
+   * {@code L_n} the planted lift, but for sessions an earlier effect started), and {@code w_n} the name's
    * reward (1 for every demo name): for one event name, simply its planted lift; for {@code "*"}, the
    * planted lifts averaged by how much of each name the sends would have seen without them.
    * {@code realized} is what an oracle that knows every contact's true rate reads from the same events,
@@ -225,32 +256,45 @@ final class DemoQuality {
       names.sort(null);
       names.add(0, Effect.TOTAL);
       for (String name : names) {
-        AggregateLift.Sums treated = AggregateLift.Sums.EMPTY;
-        AggregateLift.Sums holdout = AggregateLift.Sums.EMPTY;
+        Map<String, double[]> treatedByContact = new java.util.TreeMap<>(); // contact -> {observed, expected}
+        Map<String, double[]> holdoutByContact = new java.util.TreeMap<>();
         double weighted = 0, base = 0, counted = 0;
         for (Scored s : scored) {
-          if (!s.send().messageId().equals(m.messageId()) || !s.result().status().equals(SendEvaluator.EVALUATED)) continue;
+          // As GET /v1/metrics/sends counts them: evaluated sends whose windows overlap no other delivered send's.
+          if (!s.send().messageId().equals(m.messageId()) || !s.result().status().equals(SendEvaluator.EVALUATED)
+              || s.result().overlapping()) {
+            continue;
+          }
           Effect e = null;
           for (Effect x : s.result().effects()) if (x.eventName().equals(name)) e = x;
           for (Effect x : s.result().unreported()) if (x.eventName().equals(name)) e = x;
           double o = e == null ? 0 : e.observed();
           double ex = e == null ? 0 : e.expected();
-          if (s.send().holdout()) {
-            holdout = holdout.plus(o, ex);
-            continue;
-          }
-          treated = treated.plus(o, ex);
+          double[] sums = (s.send().holdout() ? holdoutByContact : treatedByContact)
+              .computeIfAbsent(s.send().contactId(), c -> new double[2]);
+          sums[0] += o;
+          sums[1] += ex;
+          if (s.send().holdout()) continue;
           for (String n : s.truth().expected().keySet()) {
             if (!name.equals(Effect.TOTAL) && !n.equals(name)) continue;
-            weighted += s.truth().expected().get(n) * s.truth().lift().get(n);
+            weighted += s.truth().expectedWithEffect(n);
             base += s.truth().expected().get(n);
             counted += s.truth().observed().get(n);
           }
         }
+        // One unit per contact: its sends' windows are correlated (STATS.md section 7).
+        AggregateLift.Sums treated = AggregateLift.Sums.EMPTY;
+        AggregateLift.Sums holdout = AggregateLift.Sums.EMPTY;
+        for (double[] c : treatedByContact.values()) treated = treated.plus(c[0], c[1]);
+        for (double[] c : holdoutByContact.values()) holdout = holdout.plus(c[0], c[1]);
         out.add(new MessageLift(m.messageId(), name, treated, holdout, weighted / base, counted / base));
       }
     }
     return out;
+  }
+
+  private static boolean same(double a, double b) {
+    return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
   }
 
   /** Exact two-sided Poisson test of k against a known mean, minimum-likelihood rule, in the planted direction. */

@@ -9,13 +9,13 @@ import dev.shiftlens.baseline.HourOfWeekProfile;
 import dev.shiftlens.baseline.PopulationModel;
 import dev.shiftlens.stats.GammaPrior;
 import dev.shiftlens.stats.RateComparison;
+import dev.shiftlens.stats.WindowCountTest;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-import org.apache.commons.math3.distribution.NormalDistribution;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,9 +68,10 @@ class SendEvaluatorTest {
     SendEvaluator.Result r = evaluator(ALL_ONE).evaluate(SEND, h, Map.of("open", 3), List.of());
     assertEquals(SendEvaluator.INSUFFICIENT, r.status());
     assertEquals(List.of(), r.effects());
-    assertEquals(5, r.baseline().days(), 1e-12);
+    // The first event's hour and the next never count (Baseline.FIRST_HOURS_LEFT_OUT).
+    assertEquals(5 - 2 / 24.0, r.baseline().days(), 1e-12);
 
-    ContactHistory enough = ContactHistory.builder("c1").add("open", SENT - 7 * DAY_MS, 3).build(null);
+    ContactHistory enough = ContactHistory.builder("c1").add("open", SENT - 7 * DAY_MS - 2 * HOUR_MS, 3).build(null);
     assertEquals(SendEvaluator.EVALUATED, evaluator(ALL_ONE).evaluate(SEND, enough, Map.of(), List.of()).status());
   }
 
@@ -91,21 +92,22 @@ class SendEvaluatorTest {
   }
 
   @Test
-  void withoutAPriorExpectedIsTheBaselineCountTimesTheRatioOfExposures() {
+  void withoutAPriorExpectedIsTheBaselineRateUnderJeffreysPriorTimesTheWindowExposure() {
     SendEvaluator.Result r = evaluator(ALL_ONE).evaluate(SEND, history(Map.of("open", 2)), Map.of("open", 5), List.of());
     Effect open = row(r, "open");
-    assertEquals(56 * EW / EB, open.expected(), 1e-12); // 2.0
-    assertEquals(5 / 2.0, open.rateRatio(), 1e-12);
-    assertEquals(new RateComparison(5, EW, 56, EB).pValue(), open.pValue(), 0);
+    double phi = r.dispersions().get("open");
+    assertEquals((0.5 + 56 / phi) / (EB / phi) * EW, open.expected(), 1e-12); // about 2
+    assertEquals(5 / open.expected(), open.rateRatio(), 1e-12);
+    assertEquals(WindowCountTest.test(5, 56, EB, EW, null, phi, 0.05).pValue(), open.pValue(), 0);
   }
 
   @Test
-  void aNameSeenOnlyInTheWindowExpectsNothing() {
+  void aNameSeenOnlyInTheWindowExpectsAlmostNothingAndIsUp() {
     SendEvaluator.Result r = evaluator(ALL_ONE).evaluate(SEND, history(Map.of("open", 1)), Map.of("purchase", 2), List.of());
     Effect purchase = row(r, "purchase");
-    assertEquals(0, purchase.expected(), 0);
-    assertTrue(Double.isNaN(purchase.rateRatio()));
-    assertEquals(new RateComparison(2, EW, 0, EB).pValue(), purchase.pValue(), 0);
+    assertEquals(0.5 / EB * EW, purchase.expected(), 1e-12); // half an event of prior in 28 days
+    assertEquals(2 / purchase.expected(), purchase.rateRatio(), 1e-9);
+    assertEquals("up", purchase.verdict());
   }
 
   @Test
@@ -116,13 +118,17 @@ class SendEvaluatorTest {
     SendEvaluator.Result r = evaluator.evaluate(SEND, history(Map.of("open", 1, "click", 1)),
         Map.of("open", 3, "click", 3), List.of());
     Effect open = row(r, "open");
-    assertEquals((0.25 + 28) / (5 + EB) * EW, open.expected(), 1e-12);
-    assertEquals(prior.posteriorMean(28, EB) * EW, open.expected(), 1e-12);
+    double phi = r.dispersions().get("open");
+    assertEquals((0.25 + 28 / phi) / (5 + EB / phi) * EW, open.expected(), 1e-12);
     assertEquals(3 / open.expected(), open.rateRatio(), 1e-12);
-    // The p-value stays the exact conditional test, prior or not.
-    assertEquals(new RateComparison(3, EW, 28, EB).pValue(), open.pValue(), 0);
-    // "click" has no prior: unshrunk.
-    assertEquals(1.0, row(r, "click").expected(), 1e-12);
+    // Every number of the row comes from the same predictive.
+    WindowCountTest.Result model = WindowCountTest.test(3, 28, EB, EW, prior, phi, 0.05);
+    assertEquals(model.pValue(), open.pValue(), 0);
+    assertEquals(model.interval().low(), open.ciLow(), 0);
+    assertEquals(model.probIncrease(), open.probIncrease(), 0);
+    // "click" has no prior: Jeffreys'.
+    double clickPhi = r.dispersions().get("click");
+    assertEquals((0.5 + 28 / clickPhi) / (EB / clickPhi) * EW, row(r, "click").expected(), 1e-12);
   }
 
   @Test
@@ -136,7 +142,7 @@ class SendEvaluatorTest {
     assertEquals("up", up.verdict());
 
     Effect down = row(r, "click"); // 0 where 10 were expected
-    assertEquals(new RateComparison(0, EW, 280, EB).pValue(), down.pValue(), 0);
+    assertEquals(WindowCountTest.test(0, 280, EB, EW, null, r.dispersions().get("click"), 0.05).pValue(), down.pValue(), 0);
     assertTrue(down.pValue() < 0.05, down.toString());
     assertEquals("down", down.verdict());
 
@@ -207,19 +213,22 @@ class SendEvaluatorTest {
     assertNull(r.overlapsSendId());
     assertEquals(28 - 4 / 24.0, r.baseline().days(), 1e-12);
     assertEquals(27, r.baseline().count("open")); // the event at 10:00 that day is left out
-    assertEquals(27 * EW / (EB - 4), row(r, "open").expected(), 1e-12);
+    double phi = r.dispersions().get("open");
+    assertEquals((0.5 + 27 / phi) / ((EB - 4) / phi) * EW, row(r, "open").expected(), 1e-12);
   }
 
   @Test
-  void withEveryRewardOneTheTotalIsThePooledExactTest() {
+  void theTotalAddsTheRowsAndIsJudgedAgainstTheSumOfTheirPredictives() {
     SendEvaluator.Result r = evaluator(ALL_ONE).evaluate(SEND, history(Map.of("open", 1, "click", 2)),
         Map.of("open", 5, "click", 3), List.of());
     Effect total = r.effects().get(r.effects().size() - 1);
     assertEquals(Effect.TOTAL, total.eventName());
     assertEquals(8, total.observed(), 0);
-    assertEquals(3, total.expected(), 1e-12); // 28 / 28 + 56 / 28
-    assertEquals(new RateComparison(8, EW, 84, EB).pValue(), total.pValue(), 0);
+    assertEquals(row(r, "open").expected() + row(r, "click").expected(), total.expected(), 1e-9); // about 3
+    assertEquals(8 / total.expected(), total.rateRatio(), 1e-9);
+    assertTrue(total.pValue() < 0.05, total.toString());
     assertEquals("up", total.verdict());
+    assertTrue(total.ciLow() > 1 && total.probIncrease() > 0.975, total.toString());
   }
 
   @Test
@@ -229,40 +238,35 @@ class SendEvaluatorTest {
         Map.of("open", 5, "click", 30), List.of());
     Effect total = row(r, Effect.TOTAL);
     assertEquals(5, total.observed(), 0);
-    assertEquals(1, total.expected(), 1e-12);
-    assertEquals(new RateComparison(5, EW, 28, EB).pValue(), total.pValue(), 0);
+    assertEquals(row(r, "open").expected(), total.expected(), 1e-9);
     // The name keeps its own row.
     assertEquals(30, row(r, "click").observed(), 0);
   }
 
   @Test
-  void mixedRewardsWeighEachNameInObservedAndExpected() {
+  void mixedRewardsWeighEachNameAndTheVerdictTheIntervalAndTheProbabilityAgree() {
     ToDoubleFunction<String> rewards = name -> switch (name) {
       case "purchase" -> 10;
       case "unsubscribe" -> -1;
       default -> 1;
     };
-    // Expected: purchase 1, app_open 10, unsubscribe 1.
+    // Expected: purchase about 1, app_open about 10, unsubscribe about 1.
     ContactHistory h = history(Map.of("purchase", 1, "app_open", 10, "unsubscribe", 1));
     SendEvaluator.Result up = evaluator(rewards).evaluate(SEND, h,
         Map.of("purchase", 3, "app_open", 15, "unsubscribe", 0), List.of());
     Effect total = row(up, Effect.TOTAL);
     assertEquals(10 * 3 + 15 - 0, total.observed(), 1e-12);
-    assertEquals(10 * 1 + 10 - 1, total.expected(), 1e-12);
-    assertTrue(total.pValue() > 0 && total.pValue() <= 1, "p = " + total.pValue());
-    // The documented normal approximation, variance sum w^2 mu (1 + E_w / E_b).
-    double sd = Math.sqrt((100 * 1 + 10 + 1) * (1 + EW / EB));
-    assertEquals(2 * new NormalDistribution().cumulativeProbability(-(45 - 19) / sd), total.pValue(), 1e-12);
-    assertTrue(total.pValue() < 0.05);
+    double expected = 10 * row(up, "purchase").expected() + row(up, "app_open").expected() - row(up, "unsubscribe").expected();
+    assertEquals(expected, total.expected(), 1e-9);
     assertEquals("up", total.verdict());
+    assertTrue(total.pValue() < 0.05 && total.ciLow() > 1 && total.probIncrease() > 0.975, total.toString());
 
     SendEvaluator.Result down = evaluator(rewards).evaluate(SEND, h,
         Map.of("purchase", 0, "app_open", 0, "unsubscribe", 5), List.of());
     Effect fell = row(down, Effect.TOTAL);
     assertEquals(-5, fell.observed(), 1e-12);
-    assertEquals(19, fell.expected(), 1e-12);
-    assertTrue(fell.pValue() > 0 && fell.pValue() < 0.05, "p = " + fell.pValue());
     assertEquals("down", fell.verdict());
+    assertTrue(fell.pValue() < 0.05 && fell.ciHigh() < 1 && fell.probIncrease() < 0.025, fell.toString());
 
     SendEvaluator.Result steady = evaluator(rewards).evaluate(SEND, h,
         Map.of("purchase", 1, "app_open", 11, "unsubscribe", 1), List.of());
@@ -270,6 +274,19 @@ class SendEvaluatorTest {
     assertEquals(20, same.observed(), 1e-12);
     assertTrue(same.pValue() > 0.5 && same.pValue() <= 1, "p = " + same.pValue());
     assertEquals("none", same.verdict());
+    assertTrue(same.ciLow() <= 1 && same.ciHigh() >= 1, same.toString());
+  }
+
+  /** Negative rewards that outweigh the positive ones: no ratio is read from a negative expected count. */
+  @Test
+  void aNegativeExpectedTotalHasNoRatioAndNoInterval() {
+    ToDoubleFunction<String> rewards = name -> name.equals("unsubscribe") ? -50 : 1;
+    SendEvaluator.Result r = evaluator(rewards).evaluate(SEND, history(Map.of("open", 1, "unsubscribe", 1)),
+        Map.of("open", 1, "unsubscribe", 3), List.of());
+    Effect total = row(r, Effect.TOTAL);
+    assertTrue(total.expected() < 0, total.toString());
+    assertTrue(Double.isNaN(total.rateRatio()) && Double.isNaN(total.ciLow()) && Double.isNaN(total.ciHigh()), total.toString());
+    assertTrue(total.pValue() > 0 && total.pValue() <= 1 && total.probIncrease() >= 0 && total.probIncrease() <= 1);
   }
 
   @Test
