@@ -83,6 +83,23 @@ public record PopulationModel(HourOfWeekProfile profile, Map<String, GammaPrior>
     return zones().infer(history.series().values()).map(e -> history.inZone(e.offset())).orElse(null);
   }
 
+  /** How one contact counts one event name: events per clump and the dispersion of clumps at a time scale. */
+  public record Counting(double clump, double dispersion) {}
+
+  /**
+   * The contact's own clump size and dispersion of a name over its baseline hours (the grid), shrunk
+   * toward this population's for the name ({@link Dispersion}); the population's alone when the contact
+   * has no event of the name in its baseline.
+   */
+  public Counting counting(String eventName, HourGrid grid, ContactHistory.Series series, long baselineCount,
+      int blockHours) {
+    int[] hourly = series == null || baselineCount == 0 ? null : grid.counts(series);
+    Dispersion.Pearson own = hourly == null ? Dispersion.Pearson.NONE : grid.pearson(hourly, blockHours);
+    double phi = Dispersion.shrunk(own, dispersion(eventName, blockHours));
+    double clump = Dispersion.shrunkClump(hourly == null ? new double[] {1, 0, 0} : grid.clumpSize(hourly), clump(eventName));
+    return new Counting(clump, phi);
+  }
+
   /** The pooled events per clump of the name; 1 if unknown. */
   public double clump(String eventName) {
     return clumps.getOrDefault(eventName, 1.0);

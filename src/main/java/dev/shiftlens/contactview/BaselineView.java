@@ -2,9 +2,12 @@ package dev.shiftlens.contactview;
 
 import dev.shiftlens.baseline.Baseline;
 import dev.shiftlens.baseline.ContactHistory;
+import dev.shiftlens.baseline.Dispersion;
+import dev.shiftlens.baseline.HourGrid;
 import dev.shiftlens.baseline.HourOfWeekProfile;
 import dev.shiftlens.baseline.PopulationModel;
 import dev.shiftlens.stats.GammaPrior;
+import dev.shiftlens.stats.WindowCountTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -16,7 +19,7 @@ import java.util.TreeSet;
  * going out at {@code as_of} would be measured against. Pure: no I/O, any thread.
  *
  * <p>The baseline period is the engine's ({@link Baseline#of}): the {@code days} (28 by default) whole
- * hours before the hour of {@code as_of}, starting no earlier than the contact's first event, with the
+ * hours before the hour of {@code as_of}, starting two hours after the hour of the contact's first event, with the
  * response windows of its delivered sends left out. Per event name the contact performed in the
  * {@code days} before that hour (or since, up to {@code as_of}):
  * <ul>
@@ -25,8 +28,9 @@ import java.util.TreeSet;
  *   <li>{@code rate_per_day}: the baseline's count (windows left out) divided by the days the baseline
  *       covers (days observed: since the first event, windows left out), not by 28;
  *   <li>{@code shrunk_rate_per_day}: 24 x the posterior mean rate per exposure hour,
- *       {@code (a + n) / (b + E_b)}, with the population's Gamma prior {@code (a, b)} of the name (the raw
- *       {@code n / E_b} where the population has none), where exposure is the population's hour-of-week
+ *       {@code (a + n/phi) / (b + E_b/phi)} ({@link WindowCountTest#rate}), with the population's Gamma prior
+ *       {@code (a, b)} of the name (Jeffreys' where the population has none) and the contact's dispersion
+ *       {@code phi} at the time scale of the window asked for ({@code window_hours}, 24 by default), where exposure is the population's hour-of-week
  *       profile summed over the baseline's hours: what sends' expected counts come from;
  *   <li>{@code hour_of_week}: 168 expected counts, Monday 00:00 local first: that rate times the profile's
  *       weight of the hour, so that the expected count of a send's window is the sum over its hours;
@@ -45,11 +49,20 @@ final class BaselineView {
    * @param leftOut windows of the contact's delivered sends that went out before as_of
    */
   static JsonObject of(String contactId, ContactHistory history, long asOfMillis, List<Baseline.Span> leftOut,
-      PopulationModel model, int days) {
+      PopulationModel model, int days, double windowHours) {
     HourOfWeekProfile profile = model.profile();
     long to = Math.floorDiv(asOfMillis, HOUR_MS) * HOUR_MS;
     long from = to - days * 24L * HOUR_MS;
+    ContactHistory located = model.located(history);
+    if (located == null) {
+      profile = HourOfWeekProfile.flat(); // as the engine reads a contact its hours cannot place
+    } else {
+      history = located;
+    }
     Baseline baseline = Baseline.of(history, asOfMillis, leftOut, profile, days);
+    // The engine's model for a window of windowHours, on the same hours.
+    HourGrid grid = HourGrid.of(history.zone(), baseline.fromMillis(), baseline.toMillis(), leftOut, profile);
+    int blockHours = Dispersion.blockHours(windowHours);
 
     TreeSet<String> names = new TreeSet<>();
     history.series().forEach((name, series) -> {
@@ -60,8 +73,11 @@ final class BaselineView {
       ContactHistory.Series series = history.series().get(name);
       long n = baseline.count(name);
       GammaPrior prior = model.prior(name);
-      Double perHour = prior != null ? Double.valueOf(prior.posteriorMean(n, baseline.exposure()))
-          : baseline.exposure() > 0 ? Double.valueOf(n / baseline.exposure()) : null;
+      Double perHour = null;
+      if (baseline.exposure() > 0) {
+        double phi = model.counting(name, grid, series, n, blockHours).dispersion();
+        perHour = WindowCountTest.rate(n, baseline.exposure(), prior, phi);
+      }
       JsonArray byHour = null;
       if (perHour != null) {
         byHour = new JsonArray();

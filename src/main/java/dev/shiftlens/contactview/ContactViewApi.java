@@ -67,12 +67,17 @@ public final class ContactViewApi {
     this.lifts = new PopulationLifts(queries::populationLifts, clickhouse::onWorker, POPULATION_LIFTS_REFRESH_MS);
   }
 
-  /** {@code ?as_of=} (default now): the moment whose baseline is shown. Unknown contact (no row, no event): 404. */
+  /**
+   * {@code ?as_of=} (default now): the moment whose baseline is shown; {@code ?window_hours=} (default 24): the
+   * response window whose time scale the contact's dispersion is read at. Unknown contact (no row, no event): 404.
+   */
   public void baseline(RoutingContext ctx) {
     String id = ctx.pathParam("contact_id");
     long asOf;
+    double windowHours;
     try {
       asOf = asOf(ctx.request().getParam("as_of"));
+      windowHours = windowHours(ctx.request().getParam("window_hours"));
     } catch (ApiException e) {
       ctx.fail(e);
       return;
@@ -92,7 +97,8 @@ public final class ContactViewApi {
         return;
       }
       ContactHistory history = reads.result().history().build(row == null ? null : row.timezone());
-      Replies.json(ctx, BaselineView.of(id, history, asOf, rows.result().windows(), model.result(), baselineDays));
+      Replies.json(ctx, BaselineView.of(id, history, asOf, rows.result().windows(), model.result(), baselineDays,
+          windowHours));
     });
   }
 
@@ -138,6 +144,18 @@ public final class ContactViewApi {
     if (result.succeeded()) return false;
     ctx.fail(ApiException.storeUnavailable(result.cause()));
     return true;
+  }
+
+  private static double windowHours(String value) {
+    if (value == null || value.isEmpty()) return 24;
+    double hours;
+    try {
+      hours = Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw ApiException.badField("window_hours", "must be a number of hours in (0, 168], got '" + value + "'");
+    }
+    if (!(hours > 0 && hours <= 168)) throw ApiException.badField("window_hours", "must be in (0, 168], got " + value);
+    return hours;
   }
 
   static long asOf(String value) {

@@ -43,6 +43,19 @@ final class EvaluationQueries {
     return out;
   }
 
+  /** Builders of these contacts' histories over {@code [fromMillis, toMillis)}, with their first hours seen; contacts never seen are absent. */
+  Map<String, ContactHistory.Builder> historiesOf(Collection<String> contactIds, long fromMillis, long toMillis) throws SQLException {
+    StringBuilder tsv = new StringBuilder(contactIds.size() * 32);
+    for (String id : contactIds) tsv.append("\t").append(ClickHouse.tsv(id)).append("\t0\t0\n");
+    ClickHouse.ExternalTable table = new ClickHouse.ExternalTable("batch", BATCH_STRUCTURE, tsv.toString().getBytes(StandardCharsets.UTF_8));
+    Map<String, ContactHistory.Builder> out = new HashMap<>();
+    clickhouse.queryBlocking(FIRST_SEEN, table, rs -> out.computeIfAbsent(rs.getString(1), ContactHistory::builder)
+        .firstSeen(rs.getLong(2) * 1000L));
+    if (out.isEmpty()) return out;
+    clickhouse.queryBlocking(HOURLY, table, rs -> addSeries(out, rs), Math.floorDiv(fromMillis, 1000), Math.floorDiv(toMillis + 999, 1000));
+    return out;
+  }
+
   /** Per send id, its window's distinct events by event name. */
   Map<String, Map<String, Integer>> windows(List<ClaimedSend> batch) throws SQLException {
     long from = Long.MAX_VALUE, to = Long.MIN_VALUE;

@@ -26,6 +26,7 @@ final class EvaluationStore {
   private static final String CONTACT_ZONES = SqlFiles.postgres("evaluation_contact_zones");
   private static final String FINISH = SqlFiles.postgres("evaluation_finish");
   private static final String RELEASE = SqlFiles.postgres("evaluation_release");
+  private static final String SENT_CONTACTS = SqlFiles.postgres("population_sent_contacts");
 
   /** What one send's evaluation stores. */
   record Outcome(String sendId, String status, String effects, String baseline, String overlapsSendId) {}
@@ -51,6 +52,15 @@ final class EvaluationStore {
           }
           return out;
         });
+  }
+
+  /** Up to {@code limit} of the contacts sent to in {@code [fromMillis, toMillis)}, the same sample on every call. */
+  Future<List<String>> sentContacts(long fromMillis, long toMillis, int limit) {
+    return pool.preparedQuery(SENT_CONTACTS).execute(Tuple.of(time(fromMillis), time(toMillis), limit)).map(rows -> {
+      List<String> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(r.getString(0)));
+      return out;
+    });
   }
 
   /** Per contact, its sends whose windows end after {@code fromMillis} and that went out by {@code toMillis}. */

@@ -1,5 +1,6 @@
 package dev.shiftlens.evaluation;
 
+import dev.shiftlens.baseline.Baseline;
 import dev.shiftlens.baseline.ContactHistory;
 import dev.shiftlens.baseline.PopulationModel;
 import dev.shiftlens.platform.ClickHouse;
@@ -7,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -62,26 +64,43 @@ final class PopulationCache {
   }
 
 
+  /**
+   * The sample is the contacts sent to in the span, the population the engine evaluates, lapsed ones
+   * included (a prior fitted on active contacts alone expects too much of those); before any send, the
+   * contacts active in the span. Their delivered sends' windows are left out of the fit.
+   */
   private Future<PopulationModel> fit() {
     long started = System.nanoTime();
-    return clickhouse.onWorker(() -> {
-      long to = queries.dataEndMillis();
-      if (to < 0) return null;
+    return clickhouse.onWorker(() -> queries.dataEndMillis()).compose(to -> {
+      if (to < 0) return Future.succeededFuture((Sample) null);
       long from = to - SPAN_MS;
-      long active = queries.activeContacts(from, to);
-      int threshold = active <= sampleContacts ? SAMPLE_BUCKETS
-          : (int) Math.max(1, Math.ceil((double) SAMPLE_BUCKETS * sampleContacts / active));
-      return new Sample(from, to, queries.sample(from, to, threshold));
+      return store.sentContacts(from, to, sampleContacts).compose(sent -> clickhouse.onWorker(() -> {
+        if (!sent.isEmpty()) return new Sample(from, to, queries.historiesOf(sent, from, to));
+        long active = queries.activeContacts(from, to);
+        int threshold = active <= sampleContacts ? SAMPLE_BUCKETS
+            : (int) Math.max(1, Math.ceil((double) SAMPLE_BUCKETS * sampleContacts / active));
+        return new Sample(from, to, queries.sample(from, to, threshold));
+      }));
     }).compose(sample -> {
       if (sample == null) return Future.succeededFuture(PopulationModel.empty());
-      return store.contactZones(sample.builders().keySet()).compose(zones -> clickhouse.onWorker(() -> {
-        List<ContactHistory> histories = new ArrayList<>(sample.builders().size());
-        sample.builders().forEach((id, b) -> histories.add(b.build(zones.get(id))));
-        PopulationModel fitted = PopulationModel.fit(histories, sample.from(), sample.to());
-        LOG.info(String.format("population model fitted on %d contacts, %d events, %d event names in %d ms",
-            fitted.contacts(), fitted.events(), fitted.priors().size(), (System.nanoTime() - started) / 1_000_000));
-        return fitted;
-      }));
+      var ids = sample.builders().keySet();
+      return Future.all(store.contactZones(ids), store.contactSends(ids, sample.from(), sample.to())).compose(both -> {
+        Map<String, String> zones = both.resultAt(0);
+        Map<String, List<SendEvaluator.Send>> sends = both.resultAt(1);
+        return clickhouse.onWorker(() -> {
+          List<ContactHistory> histories = new ArrayList<>(sample.builders().size());
+          sample.builders().forEach((id, b) -> histories.add(b.build(zones.get(id))));
+          Map<String, List<Baseline.Span>> windows = new HashMap<>();
+          sends.forEach((id, list) -> list.forEach(s -> {
+            if (!s.holdout()) windows.computeIfAbsent(id, k -> new ArrayList<>()).add(new Baseline.Span(s.sentAtMillis(), s.windowEndMillis()));
+          }));
+          PopulationModel fitted = PopulationModel.fit(histories, windows, sample.from(), sample.to());
+          fitted.zones(); // built here, on a worker, not by the first request that needs it
+          LOG.info(String.format("population model fitted on %d contacts, %d events, %d event names in %d ms",
+              fitted.contacts(), fitted.events(), fitted.priors().size(), (System.nanoTime() - started) / 1_000_000));
+          return fitted;
+        });
+      });
     });
   }
 

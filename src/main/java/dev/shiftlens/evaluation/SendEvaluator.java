@@ -140,12 +140,9 @@ public final class SendEvaluator {
     for (String name : all) {
       int k = window.getOrDefault(name, 0);
       long n = baseline.count(name);
-      ContactHistory.Series series = history.series().get(name);
-      int[] hourly = series == null || n == 0 ? null : grid.counts(series);
-      Dispersion.Pearson own = hourly == null ? Dispersion.Pearson.NONE : grid.pearson(hourly, blockHours);
-      double phi = Dispersion.shrunk(own, population.dispersion(name, blockHours));
-      double clump = Dispersion.shrunkClump(hourly == null ? new double[] {1, 0, 0} : grid.clumpSize(hourly),
-          population.clump(name));
+      PopulationModel.Counting counting = population.counting(name, grid, history.series().get(name), n, blockHours);
+      double phi = counting.dispersion();
+      double clump = counting.clump();
       dispersions.put(name, phi);
       clumps.put(name, clump);
       WindowCountTest.Result model = WindowCountTest.test(k, n, baseline.exposure(), ew, population.prior(name), clump, phi,

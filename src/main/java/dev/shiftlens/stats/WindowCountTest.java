@@ -96,7 +96,7 @@ public final class WindowCountTest {
       throw new IllegalArgumentException("alpha must be in (0, 1), got " + alpha);
     }
     double phi = dispersion;
-    boolean point = prior != null && (prior.pooled() || prior.shape() > POINT_SHAPE);
+    boolean point = isPoint(prior);
     double a = prior == null ? JEFFREYS_SHAPE : point ? Double.POSITIVE_INFINITY : prior.shape();
     double b = prior == null ? 0 : point ? Double.POSITIVE_INFINITY : prior.rate();
     double rate = point ? prior.mean() : (a + n / phi) / (b + eb / phi);
@@ -128,6 +128,21 @@ public final class WindowCountTest {
     double high = odds(solve(upper, next, 1 - alpha / 2, x == 0 ? 0 : betaQuantile(1 - alpha / 2, x, r),
         betaQuantile(1 - alpha / 2, x + step, r))) * scale;
     return result(k, expected, low, high, up, alpha, r, 1 - pi0, phi);
+  }
+
+  /**
+   * The posterior mean rate per unit of exposure, {@code (a + n/phi) / (b + E_b/phi)}: what {@code expected}
+   * is made of (Jeffreys' {@code a = 1/2, b = 0} without a prior; the prior's mean when it is a point).
+   */
+  public static double rate(double n, double eb, GammaPrior prior, double dispersion) {
+    if (isPoint(prior)) return prior.mean();
+    double a = prior == null ? JEFFREYS_SHAPE : prior.shape();
+    double b = prior == null ? 0 : prior.rate();
+    return (a + n / dispersion) / (b + eb / dispersion);
+  }
+
+  private static boolean isPoint(GammaPrior prior) {
+    return prior != null && (prior.pooled() || prior.shape() > POINT_SHAPE);
   }
 
   /** The predictive is Poisson with {@code mean} clumps: the rate is known and clumps vary as Poisson. */

@@ -10,6 +10,7 @@ import dev.shiftlens.stats.GammaPrior;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** STATS.md section 2 and the exposure profile, fitted on synthetic populations whose truth is known. */
@@ -160,5 +161,74 @@ class PopulationModelTest {
     assertEquals(1, m.profile().weight(42), 0);
     assertTrue(m.priors().isEmpty());
     assertEquals(0, m.contacts());
+  }
+
+  /**
+   * A campaign sent every day at 09:00 UTC for six hours to three contacts of ten, which doubles their
+   * activity: fitted on every hour, the profile reads 09:00-15:00 as busier than it is and hides the
+   * campaign's own effect; with the response windows left out it is the population's own rhythm.
+   */
+  @Test
+  void theProfileIsFittedOutsideResponseWindowsSoACampaignDoesNotTeachItsOwnHour() {
+    List<ContactHistory> sample = new ArrayList<>();
+    Map<String, List<Baseline.Span>> windows = new java.util.HashMap<>();
+    for (int i = 0; i < 10; i++) {
+      boolean campaign = i < 3;
+      ContactHistory.Builder b = ContactHistory.builder("c" + i);
+      List<Baseline.Span> spans = new ArrayList<>();
+      for (int t = -168; t < 5 * 168; t++) {
+        int local = Math.floorMod(t, 168);
+        boolean inWindow = campaign && local % 24 >= 9 && local % 24 < 15;
+        b.add("open", FROM + t * HOUR_MS, PATTERN[local] * (inWindow ? 2 : 1));
+        if (campaign && local % 24 == 9) spans.add(new Baseline.Span(FROM + t * HOUR_MS, FROM + (t + 6) * HOUR_MS));
+      }
+      sample.add(b.build("UTC"));
+      if (campaign) windows.put("c" + i, spans);
+    }
+    PopulationModel all = PopulationModel.fit(sample, FROM, TO);
+    PopulationModel outside = PopulationModel.fit(sample, windows, FROM, TO);
+    PopulationModel truth = PopulationModel.fit(utcContacts(10), FROM, TO);
+    double hour10 = truth.profile().weight(10);
+    assertTrue(all.profile().weight(10) > 1.15 * hour10, "fitted on every hour: " + all.profile().weight(10) + " vs " + hour10);
+    assertEquals(hour10, outside.profile().weight(10), 0.01 * hour10);
+  }
+
+  /**
+   * A rare event: most contacts never do it, and the method of moments finds no spread (full pooling),
+   * which reads a heavy buyer by the population's rate. The prior is never pooled fully: it weighs at most
+   * a quarter of a typical contact's exposure, so a buyer with twenty purchases keeps most of its own rate.
+   */
+  @Test
+  void aRareEventsPriorIsNeverPooledSoAHeavyBuyerKeepsItsOwnRate() {
+    List<ContactHistory> sample = new ArrayList<>(utcContacts(500));
+    for (int i = 0; i < 20; i++) {
+      // One purchase each for twenty contacts, spread evenly: no more spread than Poisson noise.
+      sample.set(i, ContactHistory.builder("b" + i).add("open", FROM + HOUR_MS, 1).add("buy", FROM + (10 + i * 30) * HOUR_MS, 1)
+          .firstSeen(FROM - WEEK_MS).build("UTC"));
+    }
+    GammaPrior prior = PopulationModel.fit(sample, FROM, TO).prior("buy");
+    assertEquals(0, GammaPrior.fit(new double[] {1, 0, 0, 0, 1, 0, 0, 0, 0, 0}, new double[] {672, 672, 672, 672, 672, 672,
+        672, 672, 672, 672}).phi(), 0, "the method of moments alone pools fully");
+    assertFalse(prior.pooled());
+    assertTrue(prior.rate() <= 0.25 * 672 + 1e-9, prior.toString());
+    // A heavy buyer: twenty purchases in the 672 hours of its baseline.
+    double own = 20 / 672.0;
+    assertTrue(prior.posteriorMean(20, 672) > 0.75 * own, "shrunk to " + prior.posteriorMean(20, 672) / own + " of its own rate");
+  }
+
+  /**
+   * Contacts sent to but no longer active (seen before the period, no event in it) are part of the
+   * population the engine evaluates: the prior counts them as zeros, not only the active contacts.
+   */
+  @Test
+  void lapsedContactsEnterThePriorsAsZeros() {
+    List<ContactHistory> sample = new ArrayList<>(utcContacts(5));
+    GammaPrior active = PopulationModel.fit(sample, FROM, TO).prior("open");
+    for (int i = 0; i < 5; i++) {
+      sample.add(ContactHistory.builder("lapsed" + i).add("open", FROM - 3 * WEEK_MS, 4).build("UTC"));
+    }
+    PopulationModel m = PopulationModel.fit(sample, FROM, TO);
+    assertEquals(10, m.contacts());
+    assertEquals(active.mean() / 2, m.prior("open").mean(), 1e-9);
   }
 }

@@ -107,7 +107,12 @@ class DashboardBrowserTest {
       JsonNode row = rows.get(i);
       assertEquals(g.getString("key"), row.get("key").asText());
       String lift = row.get("lift").asText();
-      assertTrue(lift.matches("\\d+\\.\\d\\d×"), "a lift is a number: " + lift);
+      if (g.getValue("lift") == null) {
+        // Every send of the group overlaps another's window (a send another test adds): no lift to draw.
+        assertEquals("–", lift, g.encode());
+        continue;
+      }
+      assertTrue(lift.matches("\\d+\\.\\d\\d×"), "a lift is a number: " + lift + " for " + g.encode());
       assertEquals(g.getDouble("lift"), Double.parseDouble(lift.substring(0, lift.length() - 1)), 0.0051, row.toString());
       assertTrue(List.of("Up", "Down", "Unsure").contains(row.get("verdict").asText()), row.toString());
     }
@@ -119,7 +124,7 @@ class DashboardBrowserTest {
       assertTrue(marked.get(chart).asInt() > 500, chart + " has marks in its plot area: " + marked);
     }
     JsonNode dots = page.eval("(() => { const u = document.querySelector('#lift-chart').uplot; const ctx = u.ctx;"
-        + " return u.data[1].map((lift, i) => { const adj = " + groups.encode() + "[i].adjusted_lift != null;"
+        + " return u.data[1].map((lift, i) => { if (lift == null) return true; const adj = " + groups.encode() + "[i].adjusted_lift != null;"
         + " const x = Math.round(Math.min(u.valToPos(lift, 'y', true), u.bbox.left + u.bbox.width - 6 * uPlot.pxRatio)); const y = Math.round(u.valToPos(i, 'x', true) - (adj ? 7 * uPlot.pxRatio : 0));"
         + " const p = ctx.getImageData(x, y, 1, 1).data; return p[0] + p[1] + p[2] < 600 && p[3] > 0; }); })()");
     assertEquals(groups.size(), dots.size());

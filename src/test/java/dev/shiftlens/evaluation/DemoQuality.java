@@ -90,10 +90,19 @@ final class DemoQuality {
     builders.forEach((id, b) -> histories.put(id, b.build(contactZones.get(id))));
   }
 
-  /** The population model the server would fit: the four weeks before the end of the hour of the latest event. */
+  /**
+   * The population model the server fits: over the four weeks before the end of the hour of the latest
+   * event, on the contacts sent to in them (the population it evaluates), their delivered sends' windows
+   * left out.
+   */
   PopulationModel population() {
-    long to = latestHour + HOUR_MS;
-    return PopulationModel.fit(histories.values(), windows(), to - Duration.ofDays(28).toMillis(), to);
+    long to = fitTo(), from = fitFrom();
+    java.util.Set<String> sent = new java.util.HashSet<>();
+    for (DemoSend s : data.sends()) {
+      if (s.sentAt().toEpochMilli() >= from && s.sentAt().toEpochMilli() < to) sent.add(s.contactId());
+    }
+    List<ContactHistory> sample = histories.values().stream().filter(h -> sent.isEmpty() || sent.contains(h.contactId())).toList();
+    return PopulationModel.fit(sample, windows(), from, to);
   }
 
   java.util.Collection<ContactHistory> histories() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shiftlens.baseline.Baseline;
 import dev.shiftlens.baseline.ContactHistory;
 import dev.shiftlens.baseline.HourOfWeekProfile;
 import dev.shiftlens.baseline.PopulationModel;
@@ -322,5 +323,69 @@ class SendEvaluatorTest {
     assertEquals(finite.rateRatio(), read.rateRatio(), 1e-11 * finite.rateRatio());
     assertEquals(new Effect("*", 45, 19, read.rateRatio(), 1.2, 3.5, 0.015, 0.99, "up"), read);
     assertEquals(read, Effect.fromJson(read.toJson()));
+  }
+
+  @Test
+  void aLaterSendInsideTheWindowMarksItAsOverlapped() {
+    SendEvaluator.Send later = new SendEvaluator.Send("s2", "c1", SENT + 5 * HOUR_MS, SENT + 29 * HOUR_MS, false);
+    SendEvaluator.Send laterHoldout = new SendEvaluator.Send("s3", "c1", SENT + 2 * HOUR_MS, SENT + 26 * HOUR_MS, true);
+    SendEvaluator.Send afterTheWindow = new SendEvaluator.Send("s4", "c1", SENT + DAY_MS, SENT + 2 * DAY_MS, false);
+    SendEvaluator e = evaluator(ALL_ONE);
+    SendEvaluator.Result r = e.evaluate(SEND, history(Map.of("open", 1)), Map.of(), List.of(SEND, later, laterHoldout, afterTheWindow));
+    assertEquals("s2", r.overlappedBySendId());
+    assertTrue(r.overlapping());
+    SendEvaluator.Result alone = e.evaluate(SEND, history(Map.of("open", 1)), Map.of(), List.of(SEND, laterHoldout, afterTheWindow));
+    assertNull(alone.overlappedBySendId());
+    assertTrue(!alone.overlapping());
+  }
+
+  /**
+   * A New York contact with no zone anywhere, unchanged: read in UTC against the population's local
+   * profile, a send at 23:00 New York time (04:00 UTC) expects the morning's activity of a UTC contact,
+   * several times what the night holds; placed by its own hours it reads as its zone-aware twin does.
+   */
+  @Test
+  void aContactWithoutAZoneIsPlacedByItsOwnHours() {
+    double[] weights = new double[168];
+    for (int h = 0; h < 168; h++) weights[h] = h % 24 >= 8 && h % 24 < 22 ? 3 : 0.2;
+    HourOfWeekProfile profile = HourOfWeekProfile.of(weights);
+    PopulationModel model = new PopulationModel(profile, Map.of(), 100, 100_000);
+    java.time.ZoneId newYork = java.time.ZoneId.of("America/New_York");
+    long sent = Instant.parse("2024-02-01T04:00:00Z").toEpochMilli(); // 23:00 in New York
+    ContactHistory.Builder withZone = ContactHistory.builder("c1").firstSeen(sent - 40 * DAY_MS);
+    ContactHistory.Builder without = ContactHistory.builder("c1").firstSeen(sent - 40 * DAY_MS);
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+    for (long t = sent - 40 * DAY_MS; t < sent; t += HOUR_MS) {
+      double mean = 0.4 * weights[HourOfWeekProfile.hourOfWeek(t, newYork)];
+      int count = 0;
+      for (double u = -Math.log(1 - rng.nextDouble()); u < mean; u += -Math.log(1 - rng.nextDouble())) count++;
+      if (count == 0) continue;
+      withZone.add("open", t, count, "America/New_York");
+      without.add("open", t, count);
+    }
+    SendEvaluator e = new SendEvaluator(SETTINGS, model, ALL_ONE);
+    SendEvaluator.Send send = new SendEvaluator.Send("s1", "c1", sent, sent + 6 * HOUR_MS, false);
+    Effect known = row(e.evaluate(send, withZone.build(null), Map.of("open", 1), List.of()), "open");
+    SendEvaluator.Result placed = e.evaluate(send, without.build(null), Map.of("open", 1), List.of());
+    assertEquals("-05:00", placed.zone());
+    assertEquals(known.expected(), row(placed, "open").expected(), 0.02 * known.expected());
+    // What reading it in UTC would give: the window at 14:00-20:00 "local", the baseline's busy hours shifted.
+    HourOfWeekProfile p = model.profile();
+    Baseline utc = Baseline.of(without.build(null), sent, List.of(), p, 28);
+    double utcExpected = (double) utc.count("open") / utc.exposure() * p.exposure(java.time.ZoneOffset.UTC, sent, sent + 6 * HOUR_MS);
+    assertTrue(utcExpected > 2 * known.expected(), "UTC " + utcExpected + " vs " + known.expected());
+  }
+
+  /** The heavy buyer of a rare item reads its own rate, not the population's (rate ratio 12.5 when pooled fully). */
+  @Test
+  void aHeavyBuyerOfARareItemWithoutChangeIsNotUp() {
+    GammaPrior rare = new GammaPrior(0.0002, 0).withRateAtMost(0.25 * EB);
+    SendEvaluator e = new SendEvaluator(SETTINGS, new PopulationModel(HourOfWeekProfile.flat(), Map.of("buy", rare), 100, 10_000),
+        ALL_ONE);
+    ContactHistory.Builder b = ContactHistory.builder("c1").firstSeen(SENT - 60 * DAY_MS);
+    for (int d = 1; d <= 28; d += 2) b.add("buy", SENT - d * DAY_MS, 1); // fourteen purchases in 28 days
+    Effect buy = row(e.evaluate(SEND, b.build(null), Map.of("buy", 1), List.of()), "buy"); // one in a day: its own rate 0.5
+    assertEquals("none", buy.verdict(), buy.toString());
+    assertTrue(buy.rateRatio() < 3 && buy.ciLow() < 1, buy.toString());
   }
 }
