@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class CalibrationTest {
   private static final Instant ANCHOR = Instant.parse("2026-11-02T12:00:00Z");
   /** Contacts per run: {@code bench/quality.sh} runs the same checks on more. */
-  private static final int CONTACTS = Integer.getInteger("shiftlens.quality.contacts", 1500);
+  private static final int CONTACTS = Integer.getInteger("shiftlens.quality.contacts", 3000) / 2;
 
   @ParameterizedTest(name = "{0}, seed {1}")
   @CsvSource({"bursty, 42", "bursty, 7", "realistic, 42", "realistic, 2024"})
