@@ -120,18 +120,12 @@ public final class HourOfWeekProfile {
    * that falls inside an hour is taken at the hour's start). Sums to {@link #exposure} over whole hours.
    */
   public double[] hourlyExposures(ZoneId zone, long fromMillis, int hours) {
-    ZoneRules rules = zone.getRules();
+    int[] offsets = offsets(zone, fromMillis, hours);
     double[] out = new double[hours];
     long t = fromMillis;
-    int offset = rules.getOffset(Instant.ofEpochMilli(t)).getTotalSeconds();
-    long nextChange = nextTransition(rules, t);
     for (int i = 0; i < hours; i++, t += HOUR_MS) {
-      if (t >= nextChange) {
-        offset = rules.getOffset(Instant.ofEpochMilli(t)).getTotalSeconds();
-        nextChange = nextTransition(rules, t);
-      }
-      int how = hourOfWeekAtOffset(t, offset);
-      long into = Math.floorMod(t + offset * 1000L, HOUR_MS);
+      int how = hourOfWeekAtOffset(t, offsets[i]);
+      long into = Math.floorMod(t + offsets[i] * 1000L, HOUR_MS);
       if (into == 0) {
         out[i] = weights[how];
       } else {
@@ -144,6 +138,13 @@ public final class HourOfWeekProfile {
 
   /** The local hour of the week at the start of each of {@code hours} consecutive UTC hours from {@code fromMillis}. */
   public static int[] hoursOfWeek(ZoneId zone, long fromMillis, int hours) {
+    int[] out = offsets(zone, fromMillis, hours);
+    for (int i = 0; i < hours; i++) out[i] = hourOfWeekAtOffset(fromMillis + i * HOUR_MS, out[i]);
+    return out;
+  }
+
+  /** The zone's offset in seconds at the start of each of {@code hours} consecutive hours, looked up again only at transitions. */
+  private static int[] offsets(ZoneId zone, long fromMillis, int hours) {
     ZoneRules rules = zone.getRules();
     int[] out = new int[hours];
     long t = fromMillis;
@@ -154,7 +155,7 @@ public final class HourOfWeekProfile {
         offset = rules.getOffset(Instant.ofEpochMilli(t)).getTotalSeconds();
         nextChange = nextTransition(rules, t);
       }
-      out[i] = hourOfWeekAtOffset(t, offset);
+      out[i] = offset;
     }
     return out;
   }

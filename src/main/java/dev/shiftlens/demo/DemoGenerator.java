@@ -264,16 +264,7 @@ public final class DemoGenerator {
 
   /** Poisson draw by inversion, for the small daily means of the send plan. */
   private static int poisson(RandomGenerator rng, double mean) {
-    double p = Math.exp(-mean);
-    double cdf = p;
-    double u = rng.nextDouble();
-    int x = 0;
-    while (u > cdf && x < 1000) {
-      x++;
-      p *= mean / x;
-      cdf += p;
-    }
-    return x;
+    return EventSampler.inversion(rng.nextDouble(), mean);
   }
 
   private static boolean reachable(DemoContact contact, String channel) {

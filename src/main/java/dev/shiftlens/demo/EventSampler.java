@@ -278,16 +278,20 @@ final class EventSampler {
     for (; mean > 30; mean -= 30) { // a sum of Poissons is Poisson; keeps exp(-mean) far from 0
       count += poisson(rng, 30);
     }
+    return count + inversion(rng.nextDouble(), mean);
+  }
+
+  /** The Poisson count of mean {@code mean} (at most 30) whose distribution function first reaches {@code u}. */
+  static int inversion(double u, double mean) {
     double p = Math.exp(-mean);
     double cdf = p;
-    double u = rng.nextDouble();
     int x = 0;
     while (u > cdf && x < 1000) {
       x++;
       p *= mean / x;
       cdf += p;
     }
-    return count + x;
+    return x;
   }
 
   private static Map<String, Object> metadata(SplittableRandom rng, String name, ContactModel m) {
