@@ -52,6 +52,9 @@ record AudienceRequest(
   private static final Pattern DATE_FIRST = Pattern.compile("\\s*\\d{4}-\\d{2}-\\d{2}.*");
 
   /** An empty body is the empty query: every contact. */
+  private static final long FIRST_YEAR_1 = -62_135_596_800_000L; // 0001-01-01T00:00:00Z
+  private static final long FIRST_YEAR_10000 = 253_402_300_800_000L; // 10000-01-01T00:00:00Z
+
   static AudienceRequest parse(Buffer body) {
     JsonObject json;
     if (body == null || body.toString().isBlank()) {
@@ -131,6 +134,8 @@ record AudienceRequest(
           } catch (IllegalArgumentException | ArithmeticException e) {
             throw bad(field, "is not a time: " + e.getMessage());
           }
+          // PostgreSQL reads years 1 to 9999 in this form; year 0 and five-digit years are no dates it can compare.
+          if (millis < FIRST_YEAR_1 || millis >= FIRST_YEAR_10000) throw bad(field, "is a time outside the years 1 to 9999");
           yield new PropertyFilter.Time(Instant.ofEpochMilli(millis).toString());
         }
         throw bad(field, "must be a number or an ISO-8601 time string for " + op.name);

@@ -39,6 +39,7 @@ final class ContactRows {
   }
 
   private static Object property(String key, Object value, boolean textual) throws RowException {
+    if (value instanceof Double d && d.isInfinite()) throw new RowException(key, "is out of range");
     if (value == null || value instanceof Boolean || value instanceof Number) return value;
     if (value instanceof String s) {
       Fields.text(key, s, MAX_TEXT);
@@ -46,7 +47,10 @@ final class ContactRows {
       // CSV has no types: read what plainly is a boolean or a number as one (but "007" stays text).
       if (s.equals("true") || s.equals("false")) return Boolean.parseBoolean(s);
       if (NUMBER.matcher(s).matches()) {
-        return s.indexOf('.') < 0 && s.indexOf('e') < 0 && s.indexOf('E') < 0 && s.length() < 19 ? (Object) Long.parseLong(s) : (Object) Double.parseDouble(s);
+        if (s.indexOf('.') < 0 && s.indexOf('e') < 0 && s.indexOf('E') < 0 && s.length() < 19) return Long.parseLong(s);
+        double d = Double.parseDouble(s);
+        if (Double.isInfinite(d)) throw new RowException(key, "is out of range: " + Times.abbreviate(s));
+        return d;
       }
       return s;
     }

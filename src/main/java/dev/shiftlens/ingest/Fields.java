@@ -99,7 +99,7 @@ final class Fields {
     if (v instanceof String s) {
       try (JsonParser p = RowReader.JSON.createParser(s)) {
         if (p.nextToken() != JsonToken.START_OBJECT) throw new RowException(field, "must be a JSON object");
-        String text = RowReader.copyStructure(p);
+        String text = RowReader.copyStructure(p, field);
         if (p.nextToken() != null) throw new RowException(field, "has data after the JSON object");
         return text;
       } catch (JsonProcessingException e) {
@@ -125,18 +125,24 @@ final class Fields {
     throw new RowException(field, "must be true or false");
   }
 
-  /** A number, or null when absent; CSV text is parsed. */
+  /** A finite number, or null when absent; CSV text is parsed. */
   static Double number(RawRow row, String field) throws RowException {
     Object v = row.get(field);
     if (v == null) return null;
-    if (v instanceof Number n) return n.doubleValue();
-    if (v instanceof String s) {
+    double d;
+    if (v instanceof Number n) {
+      d = n.doubleValue();
+    } else if (v instanceof String s) {
       try {
-        return Double.parseDouble(s.strip());
+        d = Double.parseDouble(s.strip());
       } catch (NumberFormatException e) {
         throw new RowException(field, "must be a number, got '" + Times.abbreviate(s) + "'");
       }
+    } else {
+      throw new RowException(field, "must be a number");
     }
-    throw new RowException(field, "must be a number");
+    if (Double.isNaN(d)) throw new RowException(field, "must be a number, got " + Times.abbreviate(v.toString()));
+    if (Double.isInfinite(d)) throw new RowException(field, "is out of range: " + Times.abbreviate(v.toString()));
+    return d;
   }
 }

@@ -2,6 +2,7 @@ package dev.shiftlens.ingest;
 
 import dev.shiftlens.contact.ContactRepository;
 import dev.shiftlens.platform.ApiException;
+import dev.shiftlens.platform.BodyDecoder;
 import dev.shiftlens.platform.Config;
 import dev.shiftlens.send.SendRepository;
 import io.vertx.ext.web.RoutingContext;
@@ -15,7 +16,6 @@ import java.util.function.LongFunction;
 public final class IngestApi {
   private static final Set<String> NDJSON = Set.of("application/x-ndjson", "application/ndjson", "application/jsonl",
       "application/x-jsonlines", "application/jsonlines");
-  private static final Set<String> ENCODINGS = Set.of("gzip", "x-gzip", "deflate", "identity");
 
   private final Config.Http http;
   private final Config.Windows windows;
@@ -52,9 +52,7 @@ public final class IngestApi {
   /** {@code sink} gets the body's length when it is known before reading (plain, with a Content-Length), else -1. */
   private void ingest(RoutingContext ctx, IngestMetrics.Dataset dataset, LongFunction<RowSink> sink) {
     String encoding = ctx.request().getHeader("Content-Encoding");
-    if (encoding != null && !ENCODINGS.contains(encoding.strip().toLowerCase(Locale.ROOT))) {
-      throw new ApiException(415, "Unsupported Media Type", "Content-Encoding '" + encoding + "' is not supported; use gzip or none");
-    }
+    BodyDecoder decoder = BodyDecoder.of(encoding); // a 415 for an encoding it does not know
     String type = mediaType(ctx.request().getHeader("Content-Type"));
     RecordSplitter splitter;
     RowReader reader;
@@ -88,7 +86,7 @@ public final class IngestApi {
       if (held.compareAndSet(true, false)) active.decrementAndGet();
     };
     ctx.addEndHandler(v -> release.run());
-    new IngestRequest(ctx.request(), splitter, reader, sink.apply(plainLength), http.maxBodyBytes(), maxRow, release, dataset).start();
+    new IngestRequest(ctx.request(), ctx.get("request_id"), decoder, splitter, reader, sink.apply(plainLength), http.maxBodyBytes(), maxRow, release, dataset).start();
   }
 
   /** The body's length when it is sent plain with a Content-Length; -1 otherwise (a compressed length says little). */

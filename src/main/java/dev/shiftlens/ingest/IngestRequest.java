@@ -1,6 +1,7 @@
 package dev.shiftlens.ingest;
 
 import dev.shiftlens.platform.ApiException;
+import dev.shiftlens.platform.BodyDecoder;
 import dev.shiftlens.platform.Problems;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
@@ -19,7 +20,9 @@ final class IngestRequest implements RecordSplitter.Sink {
   static final int MAX_LISTED_REJECTIONS = 10_000;
 
   private final HttpServerRequest request;
+  private final String requestId;
   private final RecordSplitter splitter;
+  private final BodyDecoder decoder;
   private final RowReader reader;
   private final RowSink sink;
   private final long maxBodyBytes;
@@ -42,11 +45,13 @@ final class IngestRequest implements RecordSplitter.Sink {
   private boolean done;
   private ApiException failure;
 
-  IngestRequest(HttpServerRequest request, RecordSplitter splitter, RowReader reader, RowSink sink, long maxBodyBytes,
+  IngestRequest(HttpServerRequest request, String requestId, BodyDecoder decoder, RecordSplitter splitter, RowReader reader, RowSink sink, long maxBodyBytes,
       int maxRowBytes, Runnable release, IngestMetrics.Dataset metrics) {
     this.release = release;
     this.metrics = metrics;
     this.request = request;
+    this.requestId = requestId;
+    this.decoder = decoder;
     this.splitter = splitter;
     this.reader = reader;
     this.sink = sink;
@@ -59,6 +64,7 @@ final class IngestRequest implements RecordSplitter.Sink {
     request.endHandler(v -> onEnd());
     request.exceptionHandler(e -> { // the client went away: nothing to answer
       done = true;
+      decoder.close();
       release.run();
     });
     request.resume();
@@ -66,23 +72,33 @@ final class IngestRequest implements RecordSplitter.Sink {
 
   private void onData(Buffer buffer) {
     if (done || failure != null) return; // reading on only to reach the end of the body
-    bodyBytes += buffer.length();
-    if (bodyBytes > maxBodyBytes) {
-      tooLarge();
-      return;
-    }
     try {
       // Read the network buffer in place when it is backed by an array; the splitter copies what it keeps.
       ByteBuf buf = buffer instanceof BufferInternal internal ? internal.getByteBuf() : null;
       if (buf != null && buf.hasArray()) {
-        splitter.feed(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes(), this);
+        decoder.feed(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes(), this::onDecoded);
       } else {
         byte[] bytes = buffer.getBytes();
-        splitter.feed(bytes, 0, bytes.length, this);
+        decoder.feed(bytes, 0, bytes.length, this::onDecoded);
       }
     } catch (MalformedBodyException e) {
       fail(malformed(e.getMessage()));
+    } catch (ApiException e) { // the body is not what its Content-Encoding says
+      decoder.close();
+      fail(malformed(e.getMessage()));
     }
+  }
+
+  /** Bytes of the body as sent before its Content-Encoding; the size limit counts these. */
+  private boolean onDecoded(byte[] bytes, int offset, int length) throws MalformedBodyException {
+    bodyBytes += length;
+    if (bodyBytes > maxBodyBytes) {
+      decoder.close();
+      tooLarge();
+      return false;
+    }
+    splitter.feed(bytes, offset, length, this);
+    return !done && failure == null;
   }
 
   private void onEnd() {
@@ -90,11 +106,14 @@ final class IngestRequest implements RecordSplitter.Sink {
     ended = true;
     if (failure == null) {
       try {
+        decoder.finish();
         splitter.finish(this);
         chunkReady();
-      } catch (MalformedBodyException e) {
+      } catch (MalformedBodyException | ApiException e) {
         fail(malformed(e.getMessage()));
       }
+    } else {
+      decoder.close();
     }
     maybeAnswer();
   }
@@ -176,7 +195,7 @@ final class IngestRequest implements RecordSplitter.Sink {
   }
 
   private static ApiException asProblem(Throwable cause) {
-    return cause instanceof ApiException api ? api : ApiException.unavailable("rows could not be stored: " + cause.getMessage(), 5);
+    return ApiException.storeUnavailable("rows could not be stored now; retry shortly (resending the body is safe)", cause);
   }
 
   /** Pauses the body while chunks wait for storage, resumes when they are stored. */
@@ -214,6 +233,7 @@ final class IngestRequest implements RecordSplitter.Sink {
     if (failure != null) {
       // what was stored before the failure, so that the client knows; a retry of the whole body is safe
       if (failure.extra() != null) failure.extra().mergeIn(counts());
+      Problems.logServerError(requestId, request, failure, null);
       Problems.write(request.response(), failure, request.path());
     } else {
       request.response().putHeader("Content-Type", "application/json").end(counts().encode());

@@ -35,15 +35,13 @@ final class RawRow {
     this.textual = textual;
   }
 
+  /**
+   * Adds a field. The readers refuse a key given twice before they get here (a JSON key, a CSV header),
+   * so the names are not compared: a row of n keys costs n steps, not n squared.
+   */
   void put(String name, Object value) {
     String known = KNOWN.get(name);
     if (known != null) name = known;
-    for (int i = 0; i < size; i++) {
-      if (names[i] == name || names[i].equals(name)) { // a repeated key: the last one wins, as in most JSON readers
-        values[i] = value;
-        return;
-      }
-    }
     if (size == names.length) {
       names = Arrays.copyOf(names, size * 2);
       values = Arrays.copyOf(values, size * 2);

@@ -53,10 +53,20 @@ public class ApiException extends RuntimeException {
   }
 
   /**
-   * A store failed while a request was read or written: a 503 to retry in 5 s, naming the cause. A
-   * cause that is already an API error is answered as it is.
+   * A store failed while a request was read or written: a 503 to retry in 5 s. The store's own text
+   * never reaches the client (it can quote the client's data and the schema); the cause rides along
+   * for {@link Problems} to log with the request id. A cause that is already an API error is answered
+   * as it is.
    */
   public static ApiException storeUnavailable(Throwable cause) {
-    return cause instanceof ApiException api ? api : unavailable("the store is unavailable: " + cause.getMessage(), 5);
+    return storeUnavailable("the store is unavailable; retry shortly", cause);
+  }
+
+  /** As {@link #storeUnavailable(Throwable)}, with a detail that says what could not be done. */
+  public static ApiException storeUnavailable(String detail, Throwable cause) {
+    if (cause instanceof ApiException api) return api;
+    ApiException problem = unavailable(detail, 5);
+    problem.initCause(cause);
+    return problem;
   }
 }

@@ -36,6 +36,8 @@ record ApiKeyRequest(String name, Set<Scope> scopes) {
     if (name == null) throw ApiException.badField("name", "is required");
     if (!(name instanceof String n) || n.isBlank()) throw ApiException.badField("name", "must be a non-empty string");
     if (n.length() > MAX_NAME_LENGTH) throw ApiException.badField("name", "must be at most " + MAX_NAME_LENGTH + " characters");
+    if (n.codePoints().anyMatch(Character::isISOControl)) throw ApiException.badField("name", "must not contain control characters such as NUL");
+    if (n.codePoints().anyMatch(cp -> cp >= 0xD800 && cp <= 0xDFFF)) throw ApiException.badField("name", "must not contain a lone UTF-16 surrogate");
     Object scopes = json.getValue("scopes");
     if (scopes == null) throw ApiException.badField("scopes", "is required");
     if (!(scopes instanceof JsonArray array)) throw ApiException.badField("scopes", "must be an array of 'ingest', 'read', 'admin'");

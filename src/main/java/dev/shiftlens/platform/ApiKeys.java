@@ -73,7 +73,7 @@ public final class ApiKeys {
           cache.put(hex, scopes, asked);
           return scopes;
         })
-        .recover(e -> Future.failedFuture(ApiException.unavailable("API keys cannot be checked: " + e.getMessage(), 5)));
+        .recover(e -> Future.failedFuture(ApiException.storeUnavailable("API keys cannot be checked now; retry shortly", e)));
   }
 
   /** A route handler that lets the request through only with a key that has {@code scope}. */

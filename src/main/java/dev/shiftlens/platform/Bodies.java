@@ -24,19 +24,44 @@ public final class Bodies {
     if (declared != null && request.getHeader("Content-Encoding") == null && isLongerThan(declared, maxBytes)) {
       return Future.failedFuture(tooLarge);
     }
+    BodyDecoder decoder;
+    try {
+      decoder = BodyDecoder.of(request.getHeader("Content-Encoding"));
+    } catch (ApiException e) {
+      return Future.failedFuture(e);
+    }
     Buffer body = Buffer.buffer();
-    request.handler(chunk -> {
-      if (body.length() + chunk.length() > maxBytes) {
-        // The rest of the body is drained and dropped by the failure handler.
-        request.handler(null);
-        request.endHandler(null);
+    BodyDecoder.Output<RuntimeException> append = (bytes, offset, length) -> {
+      if (body.length() + length > maxBytes) {
         promise.tryFail(tooLarge);
-      } else {
-        body.appendBuffer(chunk);
+        return false;
+      }
+      body.appendBytes(bytes, offset, length);
+      return true;
+    };
+    request.handler(chunk -> {
+      if (promise.future().isComplete()) return; // refused: the rest is drained and dropped
+      try {
+        byte[] bytes = chunk.getBytes();
+        decoder.feed(bytes, 0, bytes.length, append);
+      } catch (ApiException e) {
+        promise.tryFail(e);
+      }
+      if (promise.future().isComplete()) decoder.close();
+    });
+    request.exceptionHandler(e -> {
+      decoder.close();
+      promise.tryFail(e);
+    });
+    request.endHandler(v -> {
+      if (promise.future().isComplete()) return;
+      try {
+        decoder.finish();
+        promise.tryComplete(body);
+      } catch (ApiException e) {
+        promise.tryFail(e);
       }
     });
-    request.exceptionHandler(promise::tryFail);
-    request.endHandler(v -> promise.tryComplete(body));
     if (request.isEnded()) promise.tryComplete(body);
     else request.resume();
     return promise.future();

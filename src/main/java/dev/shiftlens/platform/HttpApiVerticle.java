@@ -84,7 +84,8 @@ public final class HttpApiVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(http.host())
         .setPort(http.port())
-        .setDecompressionSupported(true)
+        // Bodies are decompressed by BodyDecoder, which answers a bad one with a 400 instead of closing the connection.
+        .setDecompressionSupported(false)
         .setHandle100ContinueAutomatically(true)
         // HTTP/1.1 only: over one multiplexed h2c connection, a body paused for back-pressure would hold
         // up the other requests of that connection.
@@ -149,6 +150,14 @@ public final class HttpApiVerticle extends VerticleBase {
     if (path != null && BAD_ESCAPE.matcher(path).find()) {
       // Left to the router, matching a route with path parameters would throw on it: a 500.
       ctx.fail(ApiException.badRequest("the path is not valid percent-encoding: a '%' must be followed by two hexadecimal digits"));
+      return;
+    }
+    if (path != null && path.contains("%00")) {
+      // No id holds NUL (ingestion refuses it, and PostgreSQL cannot store it): nothing to read there,
+      // and nothing may be written under it.
+      boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
+      ctx.fail(read ? ApiException.notFound("nothing at " + path + ": no id contains the NUL character (%00)")
+          : ApiException.badRequest("the path must not contain the NUL character (%00): no id may contain it"));
       return;
     }
     ctx.next();

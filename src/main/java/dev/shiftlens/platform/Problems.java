@@ -1,6 +1,5 @@
 package dev.shiftlens.platform;
 
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpServerRequest;
@@ -30,10 +29,6 @@ public final class Problems {
       int code = http.getStatusCode();
       problem = new ApiException(code, titleFor(code), http.getCause() != null && http.getCause().getMessage() != null
           ? http.getCause().getMessage() : http.getPayload() != null ? http.getPayload() : titleFor(code));
-    } else if (failure instanceof DecoderException) {
-      // A body that does not decompress. Vert.x 5.0 closes the connection on it, so this answer
-      // seldom gets through; it is the right one once it does.
-      problem = ApiException.badRequest("the body does not match its Content-Encoding: " + failure.getMessage());
     } else if (failure == null) {
       int code = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
       problem = new ApiException(code, titleFor(code), titleFor(code));
@@ -44,12 +39,20 @@ public final class Problems {
     } else {
       problem = new ApiException(500, "Internal Server Error", "unexpected error; see the server log for request " + requestId(ctx));
     }
-    if (problem.status() >= 500) {
-      LOG.log(Level.WARNING, "request " + requestId(ctx) + " " + ctx.request().method() + " " + ctx.request().path()
-          + " failed: " + problem.getMessage(), failure);
-    }
+    logServerError(requestId(ctx), ctx.request(), problem, failure);
     if (!ctx.request().isEnded()) ctx.request().resume(); // let an unread body drain so the connection stays usable
     write(ctx.response(), problem, ctx.request().path());
+  }
+
+  /**
+   * Logs a 5xx answer once, with the request id and the cause: the client reads a generic detail only
+   * (never a store's own text), the operator finds the rest here under the id the client was given.
+   */
+  public static void logServerError(String requestId, HttpServerRequest request, ApiException problem, Throwable failure) {
+    if (problem.status() < 500) return;
+    Throwable cause = failure != null ? failure : problem;
+    LOG.log(Level.WARNING, "request " + requestId + " " + request.method() + " " + request.path()
+        + " failed: " + problem.getMessage() + (cause.getCause() != null ? " (" + cause.getCause() + ")" : ""), cause);
   }
 
   public static void write(HttpServerResponse response, ApiException problem, String instance) {

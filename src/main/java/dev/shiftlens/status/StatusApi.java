@@ -10,9 +10,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import java.util.logging.Logger;
 
 /** {@code GET /v1/status} (counts) and {@code GET /health} (are the stores reachable). */
 public final class StatusApi {
+  private static final Logger LOG = Logger.getLogger(StatusApi.class.getName());
   private static final String COUNTS = SqlFiles.postgres("status_counts");
 
   private final Pool pool;
@@ -47,12 +49,18 @@ public final class StatusApi {
               .put("evaluated_sends", c.getLong("evaluated_sends"))
               .put("ingest", ingest()));
         })
-        .onFailure(e -> ctx.fail(ApiException.unavailable("a store is unavailable: " + e.getMessage(), 5)));
+        .onFailure(e -> ctx.fail(ApiException.storeUnavailable("a store is unavailable; retry shortly", e)));
+  }
+
+  /** A store's state for /health: "down", its reason in the server log only (it may name hosts and databases). */
+  private static String down(String store, Throwable e) {
+    LOG.warning("health: " + store + " is down: " + e);
+    return "down";
   }
 
   public void health(RoutingContext ctx) {
-    Future<String> pg = pool.query("SELECT 1").execute().map("up").otherwise(e -> "down: " + e.getMessage());
-    Future<String> ch = clickhouse.ping().map("up").otherwise(e -> "down: " + e.getMessage());
+    Future<String> pg = pool.query("SELECT 1").execute().map("up").otherwise(e -> down("PostgreSQL", e));
+    Future<String> ch = clickhouse.ping().map("up").otherwise(e -> down("ClickHouse", e));
     Future.join(pg, ch).onComplete(all -> {
       boolean ok = "up".equals(pg.result()) && "up".equals(ch.result());
       JsonObject state = new JsonObject()

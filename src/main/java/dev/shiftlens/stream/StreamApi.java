@@ -64,7 +64,7 @@ public final class StreamApi {
     listening.onComplete(ready -> {
       if (ready.failed()) {
         hub.closed(id);
-        ctx.fail(ApiException.unavailable("the stream cannot listen to PostgreSQL: " + ready.cause().getMessage(), 5));
+        ctx.fail(ApiException.storeUnavailable("the stream cannot listen to PostgreSQL now; retry shortly", ready.cause()));
       } else {
         open(ctx, id, filter, resume);
       }

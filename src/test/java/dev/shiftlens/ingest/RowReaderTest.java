@@ -82,11 +82,79 @@ class RowReaderTest {
     }
 
     @Test
-    void aRepeatedKeyKeepsTheLastValue() throws Exception {
-      RawRow row = read(json, "{\"a\":1,\"b\":2,\"a\":\"two\"}");
-      assertEquals(2, row.size());
-      assertEquals("two", row.get("a"));
-      assertEquals(Integer.valueOf(2), row.get("b"));
+    void aRepeatedKeyRejectsTheRowNamingTheKey() {
+      RowException e = assertThrows(RowException.class, () -> read(json, "{\"a\":1,\"b\":2,\"a\":\"two\"}"));
+      assertEquals("a", e.field());
+      assertEquals("is given more than once in the row", e.getMessage());
+    }
+
+    @Test
+    void aRepeatedKeyInsideAValueRejectsTheRowNamingTheField() {
+      RowException e = assertThrows(RowException.class, () -> read(json, "{\"metadata\":{\"x\":{\"k\":1,\"k\":2}}}"));
+      assertEquals("metadata", e.field());
+      assertEquals("has the key 'k' more than once", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"id\":\"a\\ud800\"}", "{\"id\":\"\\udc00b\"}", "{\"id\":\"\\ude00\\ud83d\"}"})
+    void aLoneSurrogateRejectsTheRowNamingTheField(String record) {
+      RowException e = assertThrows(RowException.class, () -> read(json, record));
+      assertEquals("id", e.field());
+      assertTrue(e.getMessage().contains("lone UTF-16 surrogate"), e.getMessage());
+    }
+
+    @Test
+    void aLoneSurrogateInsideAValueOrAKeyRejectsTheRow() {
+      RowException value = assertThrows(RowException.class, () -> read(json, "{\"metadata\":{\"a\":[\"\\ud800\"]}}"));
+      assertEquals("metadata", value.field());
+      assertTrue(value.getMessage().contains("\\uD800"), value.getMessage());
+      RowException key = assertThrows(RowException.class, () -> read(json, "{\"labels\":{\"\\udfff\":\"x\"}}"));
+      assertEquals("labels", key.field());
+      RowException name = assertThrows(RowException.class, () -> read(json, "{\"\\udfff\":\"x\"}"));
+      assertNull(name.field());
+    }
+
+    @Test
+    void aSurrogatePairIsOneCharacter() throws Exception {
+      RawRow row = read(json, "{\"id\":\"\\ud83d\\ude80\",\"m\":{\"k\":\"\\ud83d\\ude80\"}}");
+      assertEquals("\uD83D\uDE80", row.get("id"));
+      assertEquals("{\"k\":\"\uD83D\uDE80\"}", ((RawRow.Json) row.get("m")).text());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"n\":1e400}", "{\"n\":-1e309}", "{\"n\":1%s}", "{\"m\":{\"n\":[1e400]}}", "{\"m\":{\"n\":-1%s}}"})
+    void aNumberBeyondTheRangeOfADoubleRejectsTheRow(String template) {
+      String record = template.replace("%s", "0".repeat(400));
+      RowException e = assertThrows(RowException.class, () -> read(json, record));
+      assertEquals(record.contains("\"m\"") ? "m" : "n", e.field());
+      assertTrue(e.getMessage().contains("out of range"), e.getMessage());
+    }
+
+    @Test
+    void largeNumbersWithinRangeAreKept() throws Exception {
+      RawRow row = read(json, "{\"a\":1e308,\"b\":1" + "0".repeat(300) + "}");
+      assertEquals(1e308, row.get("a"));
+      assertEquals(new BigInteger("1" + "0".repeat(300)), row.get("b"));
+    }
+
+    @Test
+    void structuresNestedTooDeeplyRejectTheRow() throws Exception {
+      String deep = "[".repeat(10_000) + "]".repeat(10_000);
+      RowException e = assertThrows(RowException.class, () -> read(json, "{\"m\":" + deep + "}"));
+      assertEquals("m", e.field());
+      String fine = "[".repeat(RowReader.MAX_DEPTH) + "]".repeat(RowReader.MAX_DEPTH);
+      assertEquals(fine, ((RawRow.Json) read(json, "{\"m\":" + fine + "}").get("m")).text());
+    }
+
+    @Test
+    void aRowOf85000KeysIsReadInLinearTime() {
+      StringBuilder record = new StringBuilder("{");
+      for (int i = 0; i < 85_000; i++) record.append(i == 0 ? "" : ",").append("\"key").append(i).append("\":").append(i);
+      String text = record.append('}').toString();
+      // Comparing each name with every earlier one took 6.7 s here; linear reading takes milliseconds.
+      RawRow row = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> read(json, text));
+      assertEquals(85_000, row.size());
+      assertEquals(Integer.valueOf(84_999), row.get("key84999"));
     }
 
     @Test
@@ -232,6 +300,27 @@ class RowReaderTest {
       RawRow row = read(csv, " x ,5\" screen");
       assertEquals(" x ", row.get("a"));
       assertEquals("5\" screen", row.get("b"));
+    }
+
+    @Test
+    void bytesThatAreNotUtf8RejectTheRowNamingTheColumn() throws Exception {
+      assertTrue(header(csv, "contact_id,country,city"));
+      byte[] bad = concat("u1,\"F,R\",Par".getBytes(UTF_8), new byte[] {(byte) 0xFF, 's'});
+      RowException e = assertThrows(RowException.class, () -> csv.read(bad, 0, bad.length, new RawRow()));
+      assertEquals("city", e.field());
+      assertTrue(e.getMessage().contains("not valid UTF-8"), e.getMessage());
+      // a surrogate encoded in three bytes is not UTF-8 either
+      byte[] surrogate = concat(new byte[] {'u', (byte) 0xED, (byte) 0xA0, (byte) 0x80}, ",FR,x".getBytes(UTF_8));
+      assertEquals("contact_id", assertThrows(RowException.class, () -> csv.read(surrogate, 0, surrogate.length, new RawRow())).field());
+    }
+
+    @Test
+    void aHeaderThatIsNotUtf8OrRepeatsANameRejectsTheBody() {
+      MalformedBodyException repeated = assertThrows(MalformedBodyException.class, () -> header(csv, "contact_id,country, contact_id"));
+      assertEquals("CSV header: columns 1 and 3 are both named 'contact_id'", repeated.getMessage());
+      byte[] bad = {'a', ',', (byte) 0xC3};
+      MalformedBodyException utf8 = assertThrows(MalformedBodyException.class, () -> header(RowReader.csv(), bad));
+      assertTrue(utf8.getMessage().contains("column 2 is not valid UTF-8"), utf8.getMessage());
     }
 
     @Test
