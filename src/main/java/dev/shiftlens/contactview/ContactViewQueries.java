@@ -24,7 +24,11 @@ final class ContactViewQueries {
    */
   record BaselineReads(ContactHistory.Builder history, long firstSeenMillis) {}
 
-  /** All-events counts of the population's evaluated, delivered sends of one channel, local slot and labels. */
+  /**
+   * All-events counts of the population's evaluated, delivered sends of one channel, local slot and labels:
+   * the sums of each send's "*" observed and expected counts in event units (divided by the send's reward
+   * per expected event), a send without one counted with 0 and 0.
+   */
   record LiftRow(String channel, int weekday, int block, String labels, long sends, double observed, double expected) {}
 
   private final ClickHouse clickhouse;

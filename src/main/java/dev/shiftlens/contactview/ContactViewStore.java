@@ -22,8 +22,38 @@ final class ContactViewStore {
   /** A contact's own timezone (or null) and reach fields (null when absent). */
   record Contact(String timezone, String pushToken, String phoneNumber, String emailAddress) {}
 
-  /** One evaluated, delivered send: its options and its all-events counts; {@code zone} may be null. */
-  record EvaluatedSend(String channel, JsonObject labels, Instant sentAt, String zone, double observed, double expected) {}
+  /**
+   * One evaluated, delivered send: its options and its all-events counts as stored; {@code zone} may be null.
+   *
+   * @param observed the observed count of its {@code "*"} effect, reward-weighted
+   * @param expected the expected count of its {@code "*"} effect, reward-weighted
+   * @param eventsExpected the unweighted sum of the expected counts of its per-name effects (the names the
+   *     send shows: every effect but {@code "*"}), 0 without any
+   */
+  record EvaluatedSend(String channel, JsonObject labels, Instant sentAt, String zone, double observed, double expected,
+      double eventsExpected) {
+    /**
+     * Whether the send says anything about a lift: only with positive {@code "*"} and per-name expected
+     * counts has it a reward per expected event to put its counts in event units.
+     */
+    boolean informative() {
+      return expected > 0 && eventsExpected > 0 && Double.isFinite(eventsExpected);
+    }
+
+    /**
+     * The {@code "*"} observed count in event units: divided by the send's reward per expected event
+     * {@code u = expected / eventsExpected}, so that it does not depend on the units of the rewards; 0 for
+     * a send that is not {@link #informative()}.
+     */
+    double observedEvents() {
+      return informative() ? observed * eventsExpected / expected : 0;
+    }
+
+    /** The {@code "*"} expected count in event units ({@code expected / u}, that is {@code eventsExpected}); 0 for a send that is not {@link #informative()}. */
+    double expectedEvents() {
+      return informative() ? eventsExpected : 0;
+    }
+  }
 
   /** @param contact null when the contact has no row */
   record BaselineRows(Contact contact, List<Baseline.Span> windows) {}
@@ -54,7 +84,11 @@ final class ContactViewStore {
     });
   }
 
-  /** The contact's row and its latest {@code limit} evaluated, delivered sends with an all-events effect. */
+  /**
+   * The contact's row and its latest {@code limit} evaluated, delivered sends with an all-events effect, with
+   * the unweighted sum of the expected counts of the names each shows, which {@link EvaluatedSend} puts the
+   * {@code "*"} counts in event units with.
+   */
   Future<PreferenceRows> preferences(String contactId, int limit) {
     return pool.preparedQuery(PREFERENCES).execute(Tuple.of(contactId, limit)).map(rows -> {
       Contact contact = null;
@@ -64,11 +98,14 @@ final class ContactViewStore {
           contact = new Contact(r.getString("timezone"), r.getString("push_token"), r.getString("phone_number"),
               r.getString("email_address"));
         }
-        Double observed = r.getDouble("observed"), expected = r.getDouble("expected");
-        if (observed == null || expected == null || !Double.isFinite(observed) || !(expected >= 0)) continue;
+        Double observed = r.getDouble("observed"), expected = r.getDouble("expected"), events = r.getDouble("events_expected");
+        // Counts that are not numbers are skipped; a send without per-name counts, or with "*" expected at or
+        // below 0, stays: one more send of its options, with nothing observed or expected (informative()).
+        if (observed == null || expected == null || !Double.isFinite(observed) || !Double.isFinite(expected)) continue;
         Object labels = r.getValue("labels");
         out.add(new EvaluatedSend(r.getString("channel"), labels instanceof JsonObject j ? j : new JsonObject(),
-            r.getOffsetDateTime("sent_at").toInstant(), r.getString("zone"), observed, expected));
+            r.getOffsetDateTime("sent_at").toInstant(), r.getString("zone"), observed, expected,
+            events == null ? 0 : events));
       }
       return new PreferenceRows(contact, out);
     });

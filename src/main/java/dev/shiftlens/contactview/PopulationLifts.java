@@ -19,8 +19,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The population's all-events counts per dimension and value (channel, send slot, each label's
- * values) over evaluated, delivered sends: where each contact's preference priors are centred, and
+ * The population's all-events counts, in event units (as {@code contactview_population_lifts.sql} puts
+ * them, send by send), per dimension and value (channel, send slot, each label's values) over
+ * evaluated, delivered sends: where each contact's preference priors are centred, and
  * which values are worth exploring for a contact that has not been sent them. Read from ClickHouse's
  * mirror of effects at most once per refresh period, in the background; requests in between get the
  * table they find, so no request does work that grows with the population. Thread-safe.
@@ -40,7 +41,10 @@ final class PopulationLifts {
 
   private static final Shown NONE_SHOWN = new Shown(List.of(), Map.of(), new GammaLiftBandit.SharedDraws(new double[0][], 1));
 
-  /** Counts of one value: its sends and the sums of their "*" observed and expected counts. */
+  /**
+   * Counts of one value: its sends and the sums of their "*" observed and expected counts in event units
+   * (each send's weighted counts divided by its reward per expected event; see {@link PreferenceView}).
+   */
   record Tally(long sends, double observed, double expected) {
     Tally plus(long s, double o, double e) {
       return new Tally(sends + s, observed + o, expected + e);

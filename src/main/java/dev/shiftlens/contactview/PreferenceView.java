@@ -25,7 +25,17 @@ import java.util.random.RandomGenerator;
  *
  * <p>Model, per dimension and value {@code v} (see {@link GammaLiftBandit}): over the contact's evaluated
  * sends that are not holdouts with value {@code v}, {@code O} and {@code E} are the sums of the observed and
- * expected counts of their all-events effect ({@code "*"}, reward-weighted). The lift
+ * expected counts of their all-events effect ({@code "*"}) in event units. The {@code "*"} counts are
+ * reward-weighted, so each send's are divided by its reward per expected event
+ * {@code u = E* / E_events}: {@code E*} the weighted expected count of its {@code "*"} effect,
+ * {@code E_events} the unweighted sum of the expected counts of the names it shows
+ * ({@link ContactViewStore.EvaluatedSend#observedEvents()}). The prior's strength and shrinkage are counted
+ * in expected events, and so are {@code O} and {@code E}: multiplying every reward by 100 (dollars
+ * to cents) changes nothing here. A send whose {@code E*} or {@code E_events} is at or below 0 has no
+ * such {@code u} and carries no information: it counts as a send of its values with 0 observed and 0
+ * expected. The {@code observed} and {@code expected} shown per value are these sums in event units.
+ * The population's counts are put in event units the same way, send by send
+ * ({@code contactview_population_lifts.sql}). The lift
  * {@code lambda_v ~ Gamma(s L_v, s)} a priori, with strength {@code s = 5} (worth 5 expected events, about
  * one send of an active contact) and centre {@code L_v = (20 + O_pop) / (20 + E_pop)}: the population's lift
  * of the value over all contacts' evaluated, delivered sends, itself shrunk toward 1 by 20 expected events
@@ -144,7 +154,8 @@ final class PreferenceView {
   private static void add(Map<String, Map<String, PopulationLifts.Tally>> into, String dimension, String value,
       ContactViewStore.EvaluatedSend s) {
     into.computeIfAbsent(dimension, d -> new LinkedHashMap<>())
-        .merge(value, new PopulationLifts.Tally(1, s.observed(), s.expected()), (a, b) -> a.plus(1, b.observed(), b.expected()));
+        .merge(value, new PopulationLifts.Tally(1, s.observedEvents(), s.expectedEvents()),
+            (a, b) -> a.plus(1, b.observed(), b.expected()));
   }
 
   /** channel, then send_slot, then the labels by key. */

@@ -14,8 +14,10 @@ import java.util.random.RandomGenerator;
  * {@code lambda_v ~ Gamma(s L_v, s)} (shape, rate): mean {@code L_v}, the prior centre, and strength
  * {@code s}, worth {@code s} expected events. Conjugacy gives the posterior
  * {@code lambda_v ~ Gamma(s L_v + sum O_i, s + sum E_i)}, mean {@code (s L_v + sum O) / (s + sum E)}.
- * Reward-weighted counts are used as they are; a negative sum (negative rewards outweighing the rest)
- * counts as 0, since a lift cannot be negative.
+ * The strength {@code s} is in expected events, so the counts must be too: reward-weighted counts are
+ * to be divided by the reward per expected event first (the caller does, see
+ * {@code contactview.PreferenceView}), or the posterior would depend on the units of the rewards. A
+ * negative observed sum (negative rewards outweighing the rest) counts as 0, since a lift cannot be negative.
  *
  * <p>{@code prob_best}: the probability that an option's lift is the largest, estimated by Monte
  * Carlo over joint posterior draws. Thompson sampling: one draw per option, the largest wins, so an

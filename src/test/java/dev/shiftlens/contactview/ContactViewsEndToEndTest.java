@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shiftlens.baseline.HourOfWeekProfile;
+import dev.shiftlens.platform.SqlFiles;
 import dev.shiftlens.support.TestServer;
+import dev.shiftlens.support.TestStores;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -226,6 +228,71 @@ class ContactViewsEndToEndTest {
     }
     assertTrue(picked.getOrDefault("push", 0) >= 15, "push is drawn most: " + picked);
     assertEquals(404, server.get("/v1/contacts/nobody/preferences").statusCode());
+  }
+
+  @Test
+  void preferencesCountEachSendInEventUnits() {
+    // Per channel, each send's "*" counts divided by its reward per expected event, as the sends show them.
+    Map<String, double[]> byChannel = new HashMap<>();
+    for (String id : SENDS) {
+      JsonObject send = json(server.get("/v1/sends/" + id), 200);
+      double observed = 0, expected = 0, events = 0;
+      for (Object o : send.getJsonArray("effects")) {
+        JsonObject effect = (JsonObject) o;
+        if (effect.getString("event_name").equals("*")) {
+          observed = effect.getDouble("observed");
+          expected = effect.getDouble("expected");
+        } else {
+          events += effect.getDouble("expected");
+        }
+      }
+      double[] sum = byChannel.computeIfAbsent(send.getString("channel"), c -> new double[2]);
+      if (expected > 0 && events > 0) {
+        sum[0] += observed * events / expected;
+        sum[1] += events;
+      }
+    }
+    Map<String, JsonObject> channels =
+        values(json(server.get("/v1/contacts/c1/preferences"), 200).getJsonObject("dimensions").getJsonArray("channel"));
+    for (String channel : List.of("push", "email")) {
+      assertTrue(byChannel.get(channel)[1] > 0, channel);
+      assertEquals(byChannel.get(channel)[0], channels.get(channel).getDouble("observed"), 1e-5, channel);
+      assertEquals(byChannel.get(channel)[1], channels.get(channel).getDouble("expected"), 1e-5, channel);
+    }
+  }
+
+  @Test
+  void thePopulationsCountsDoNotDependOnTheUnitsOfTheRewards() {
+    // The stored effects again, with every reward 100 times larger: the weighted "*" rows grow 100-fold,
+    // the names' own rows stay.
+    String db = server.database;
+    TestStores.clickhouse("CREATE TABLE " + db + ".send_effects_cents AS " + db + ".send_effects");
+    TestStores.clickhouse("INSERT INTO " + db + ".send_effects_cents SELECT send_id, contact_id, message_id, channel, labels, "
+        + "holdout, sent_at, send_hour, send_weekday, window_hours, status, overlapping, evaluated_at, event_name, reported, "
+        + "if(event_name = '*', observed * 100, observed), if(event_name = '*', expected * 100, expected), p_value, "
+        + "prob_increase, verdict, version FROM " + db + ".send_effects");
+    String query = SqlFiles.clickhouse("contactview_population_lifts");
+    assertTrue(query.contains("FROM send_effects FINAL"), query);
+    List<String> dollars = lines(TestStores.clickhouse(query.replace("FROM send_effects FINAL", "FROM " + db + ".send_effects FINAL")
+        + " ORDER BY channel, send_weekday, block, labels FORMAT TabSeparated"));
+    List<String> cents = lines(TestStores.clickhouse(query.replace("FROM send_effects FINAL", "FROM " + db + ".send_effects_cents FINAL")
+        + " ORDER BY channel, send_weekday, block, labels FORMAT TabSeparated"));
+    assertEquals(dollars.size(), cents.size(), cents.toString());
+    double expected = 0;
+    for (int i = 0; i < dollars.size(); i++) {
+      String[] d = dollars.get(i).split("\t", -1), c = cents.get(i).split("\t", -1);
+      for (int f = 0; f < 5; f++) assertEquals(d[f], c[f], dollars.get(i) + " / " + cents.get(i));
+      for (int f = 5; f < 7; f++) {
+        double x = Double.parseDouble(d[f]), y = Double.parseDouble(c[f]);
+        assertEquals(x, y, 1e-9 * Math.max(1, Math.abs(x)), dollars.get(i) + " / " + cents.get(i));
+      }
+      expected += Double.parseDouble(d[6]);
+    }
+    assertTrue(expected > 0, dollars.toString());
+  }
+
+  private static List<String> lines(String tsv) {
+    return tsv.isEmpty() ? List.of() : List.of(tsv.split("\n"));
   }
 
   private static Map<String, JsonObject> values(JsonArray rows) {
