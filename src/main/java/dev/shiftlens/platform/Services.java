@@ -13,6 +13,7 @@ import dev.shiftlens.eventtype.EventTypeRepository;
 import dev.shiftlens.ingest.EventBatchWriter;
 import dev.shiftlens.ingest.IngestApi;
 import dev.shiftlens.ingest.IngestMetrics;
+import dev.shiftlens.mcp.McpApi;
 import dev.shiftlens.query.MessageApi;
 import dev.shiftlens.query.MessageRepository;
 import dev.shiftlens.query.MetricsApi;
@@ -55,6 +56,8 @@ public final class Services {
   /** This server's meters, served at {@code /metrics}. */
   final Metrics meters;
   final Dashboard dashboard;
+  /** {@code /mcp}: tools for agents, answered by this server's own REST API. */
+  final McpApi mcp;
 
   Services(Vertx vertx, Config config, Metrics meters) {
     this.config = config;
@@ -95,6 +98,8 @@ public final class Services {
           return type.inTotal() ? type.reward() : 0.0;
         }), meters.registry());
     this.contactViews = new ContactViewApi(vertx, pool, clickhouse, evaluations, sends, config.evaluation().baselineDays());
+    String version = Services.class.getPackage().getImplementationVersion();
+    this.mcp = new McpApi(vertx, config.http().host(), config.http().port(), version == null ? "dev" : version);
   }
 
   /** Stores the events still queued, then closes the store clients. */
