@@ -18,7 +18,8 @@ import java.util.List;
  * {@code /mcp}: the Model Context Protocol's Streamable HTTP transport, stateless. Each POST carries one
  * JSON-RPC message (or, as 2025-03-26 allowed, a batch); requests are answered with
  * {@code application/json}, notifications and responses with 202. No session is kept, so there is no
- * {@code Mcp-Session-Id} and no server-initiated stream: GET and DELETE are 405. Runs on the request's
+ * {@code Mcp-Session-Id} and no server-initiated stream: only POST is routed, so GET and DELETE are the
+ * router's 405. Messages that cannot be read at all are 400 problems that carry a JSON-RPC error. Runs on the request's
  * event loop; tools read the REST API over loopback HTTP, never blocking.
  */
 public final class McpApi {
@@ -47,14 +48,6 @@ public final class McpApi {
     this.prompts = new Prompts();
   }
 
-  /** GET (a server-initiated stream) and DELETE (ending a session): this server keeps neither. */
-  public void notAllowed(RoutingContext ctx) {
-    ctx.response().putHeader("Allow", "POST");
-    ctx.fail(new ApiException(405, "Method Not Allowed", ctx.request().method().name()
-        + " is not allowed on /mcp: this MCP server is stateless, without sessions or server-initiated streams; POST"
-        + " JSON-RPC messages", new JsonObject().put("allow", new JsonArray().add("POST"))));
-  }
-
   public void post(RoutingContext ctx) {
     String origin = ctx.request().getHeader("Origin");
     if (origin != null && !sameHost(origin, ctx.request().authority() == null ? null : ctx.request().authority().host())) {
@@ -64,7 +57,7 @@ public final class McpApi {
     }
     String protocol = ctx.request().getHeader("MCP-Protocol-Version");
     if (protocol != null && !VERSIONS.contains(protocol)) {
-      reply(ctx, 400, error(null, INVALID_REQUEST, "unsupported MCP-Protocol-Version " + protocol + "; supported: "
+      ctx.fail(badRequest(INVALID_REQUEST, "unsupported MCP-Protocol-Version " + protocol + "; supported: "
           + String.join(", ", VERSIONS)));
       return;
     }
@@ -83,12 +76,12 @@ public final class McpApi {
       try {
         message = Json.decodeValue(read.result());
       } catch (DecodeException e) {
-        reply(ctx, 400, error(null, PARSE_ERROR, "Parse error: " + e.getMessage()));
+        ctx.fail(badRequest(PARSE_ERROR, "Parse error: " + e.getMessage()));
         return;
       }
       if (message instanceof JsonArray batch) {
         if (batch.isEmpty()) {
-          reply(ctx, 400, error(null, INVALID_REQUEST, "an empty batch"));
+          ctx.fail(badRequest(INVALID_REQUEST, "an empty batch"));
           return;
         }
         List<Future<JsonObject>> answers = new ArrayList<>();
@@ -173,6 +166,14 @@ public final class McpApi {
   static JsonObject error(Object id, int code, String message) {
     return new JsonObject().put("jsonrpc", "2.0").put("id", id)
         .put("error", new JsonObject().put("code", code).put("message", message));
+  }
+
+  /**
+   * A message that cannot be read at all: a 400, as the transport asks, whose problem+json body (the
+   * server's one error format) is also a JSON-RPC error response without an id.
+   */
+  private static ApiException badRequest(int code, String message) {
+    return new ApiException(400, "Bad Request", message, error(null, code, message));
   }
 
   private static void reply(RoutingContext ctx, int status, Object body) {

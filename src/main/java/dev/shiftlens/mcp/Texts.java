@@ -20,6 +20,12 @@ final class Texts {
     return String.format(Locale.ROOT, "%.2g", x);
   }
 
+  /** A count or a length of time: whole numbers without decimals (3, 24), others as {@link #num}. */
+  static String whole(Double x) {
+    if (x != null && x == Math.rint(x) && Math.abs(x) < 1e9) return String.valueOf(x.longValue());
+    return num(x);
+  }
+
   static String p(Double p) {
     if (p == null) return "p n/a";
     if (p < 0.001) return "p < 0.001";
@@ -27,16 +33,18 @@ final class Texts {
   }
 
   static String interval(Double low, Double high) {
-    return "95% CI " + num(low) + "-" + (high == null ? "unbounded" : num(high));
+    // An upper bound in the thousands says only that the data cannot bound the ratio yet.
+    String top = high == null ? "unbounded" : high > 1000 ? "over 1000" : num(high);
+    return "95% CI " + num(low) + "-" + top;
   }
 
   /** "purchase 3.1x the baseline (95% CI 1.4-6.2; 3 observed vs 0.97 expected) ...; p = 0.003, P(up) = 0.99: up" */
   static String effect(JsonObject effect, JsonObject send) {
     String name = effect.getString("event_name");
     String what = "*".equals(name) ? "all events (reward-weighted)" : name;
-    String after = " in the " + num(send.getDouble("window_hours")) + " h after " + send.getString("message_id")
+    String after = " in the " + whole(send.getDouble("window_hours")) + " h after " + send.getString("message_id")
         + " by " + send.getString("channel");
-    String counts = num(effect.getDouble("observed")) + " observed vs " + num(effect.getDouble("expected")) + " expected";
+    String counts = whole(effect.getDouble("observed")) + " observed vs " + num(effect.getDouble("expected")) + " expected";
     Double ratio = effect.getDouble("rate_ratio");
     String head = ratio == null
         ? what + ": " + counts + " (no ratio: the baseline expects nothing)"

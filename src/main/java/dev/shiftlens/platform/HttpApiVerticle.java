@@ -74,8 +74,6 @@ public final class HttpApiVerticle extends VerticleBase {
     router.put("/v1/messages/:message_id").handler(keys.require(Scope.ADMIN)).handler(services.messages::put);
 
     router.post("/mcp").handler(keys.require(Scope.READ)).handler(services.mcp::post);
-    router.get("/mcp").handler(keys.require(Scope.READ)).handler(services.mcp::notAllowed);
-    router.delete("/mcp").handler(keys.require(Scope.READ)).handler(services.mcp::notAllowed);
 
     router.route().failureHandler(Problems::handle);
     allowed = AllowedMethods.of(router);

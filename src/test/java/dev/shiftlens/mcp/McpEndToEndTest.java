@@ -63,6 +63,8 @@ class McpEndToEndTest {
             .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + readKey))
             .build())
         .requestTimeout(Duration.ofSeconds(60))
+        // The client then checks each tool's structuredContent against the outputSchema it listed.
+        .enableCallToolSchemaCaching(true)
         .build();
     client.initialize();
   }
