@@ -10,14 +10,20 @@ import java.util.Locale;
 final class Texts {
   private Texts() {}
 
-  /** Two significant digits for ratios and rates, more for large numbers: 3.1, 0.42, 27, 1234. */
+  /** Two decimals below 10, one below 100, none above; trailing zeros dropped: 3.1, 0.42, 1.25, 27, 1234. */
   static String num(Double x) {
     if (x == null) return "n/a";
     double a = Math.abs(x);
     if (a >= 100) return String.format(Locale.ROOT, "%.0f", x);
-    if (a >= 10) return String.format(Locale.ROOT, "%.1f", x);
-    if (a >= 1 || a == 0) return String.format(Locale.ROOT, "%.2f", x);
+    if (a >= 10) return strip(String.format(Locale.ROOT, "%.1f", x));
+    if (a >= 1 || a == 0) return strip(String.format(Locale.ROOT, "%.2f", x));
     return String.format(Locale.ROOT, "%.2g", x);
+  }
+
+  private static String strip(String decimal) {
+    if (!decimal.contains(".")) return decimal;
+    String s = decimal.replaceAll("0+$", "");
+    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
   }
 
   /** A count or a length of time: whole numbers without decimals (3, 24), others as {@link #num}. */
@@ -43,8 +49,8 @@ final class Texts {
     String name = effect.getString("event_name");
     String what = "*".equals(name) ? "all events (reward-weighted)" : name;
     String after = " in the " + whole(send.getDouble("window_hours")) + " h after " + send.getString("message_id")
-        + " by " + send.getString("channel");
-    String counts = whole(effect.getDouble("observed")) + " observed vs " + num(effect.getDouble("expected")) + " expected";
+        + " by " + send.getString("channel") + (Boolean.TRUE.equals(send.getBoolean("holdout")) ? " (held out: not sent)" : "");
+    String counts = whole(effect.getDouble("observed")) + " observed vs " + whole(effect.getDouble("expected")) + " expected";
     Double ratio = effect.getDouble("rate_ratio");
     String head = ratio == null
         ? what + ": " + counts + " (no ratio: the baseline expects nothing)"

@@ -200,6 +200,31 @@ class McpEndToEndTest {
     assertEquals("POST", get.headers().firstValue("Allow").orElse(""));
   }
 
+  @Test
+  void theServerAgreesOnASupportedVersionAndRefusesOthersAndForeignOrigins() {
+    String init = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-03-26\","
+        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+    JsonObject agreed = new JsonObject(post(readKey, init).body());
+    assertEquals("2025-03-26", agreed.getJsonObject("result").getString("protocolVersion"));
+    assertEquals(7, agreed.getInteger("id"));
+    HttpResponse<String> oldHeader = server.send(HttpRequest.newBuilder(URI.create(server.url("/mcp")))
+        .header("Authorization", "Bearer " + readKey).header("Content-Type", "application/json")
+        .header("MCP-Protocol-Version", "2023-01-01")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}")));
+    assertEquals(400, oldHeader.statusCode());
+    assertTrue(oldHeader.body().contains("2023-01-01"), oldHeader.body());
+    HttpResponse<String> foreign = server.send(HttpRequest.newBuilder(URI.create(server.url("/mcp")))
+        .header("Authorization", "Bearer " + readKey).header("Content-Type", "application/json")
+        .header("Origin", "https://evil.example")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}")));
+    assertEquals(403, foreign.statusCode());
+    JsonArray batch = new JsonArray(post(readKey, "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},"
+        + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"},"
+        + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}]").body());
+    assertEquals(2, batch.size());
+    assertEquals(7, batch.getJsonObject(1).getJsonObject("result").getJsonArray("tools").size());
+  }
+
   private static HttpResponse<String> post(String key, String body) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url("/mcp")))
         .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
