@@ -2,6 +2,7 @@ package dev.shiftlens.ingest;
 
 import dev.shiftlens.platform.ApiException;
 import dev.shiftlens.platform.BodyDecoder;
+import dev.shiftlens.platform.Bodies;
 import dev.shiftlens.platform.Problems;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
@@ -67,7 +68,7 @@ final class IngestRequest implements RecordSplitter.Sink {
       decoder.close();
       release.run();
     });
-    request.resume();
+    Bodies.resume(request);
   }
 
   private void onData(Buffer buffer) {
@@ -92,6 +93,7 @@ final class IngestRequest implements RecordSplitter.Sink {
   /** Bytes of the body as sent before its Content-Encoding; the size limit counts these. */
   private boolean onDecoded(byte[] bytes, int offset, int length) throws MalformedBodyException {
     bodyBytes += length;
+    if (!decoder.identity()) metrics.decoded(length);
     if (bodyBytes > maxBodyBytes) {
       decoder.close();
       tooLarge();

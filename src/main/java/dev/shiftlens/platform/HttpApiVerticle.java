@@ -86,7 +86,8 @@ public final class HttpApiVerticle extends VerticleBase {
         .setPort(http.port())
         // Bodies are decompressed by BodyDecoder, which answers a bad one with a 400 instead of closing the connection.
         .setDecompressionSupported(false)
-        .setHandle100ContinueAutomatically(true)
+        // 100 Continue is sent by Bodies.resume once authentication has let the request through.
+        .setHandle100ContinueAutomatically(false)
         // HTTP/1.1 only: over one multiplexed h2c connection, a body paused for back-pressure would hold
         // up the other requests of that connection.
         .setHttp2ClearTextEnabled(false)
