@@ -94,8 +94,21 @@ public final class HttpApiVerticle extends VerticleBase {
         .setCompressionSupported(true)
         .setIdleTimeout((int) services.config.idleTimeoutMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    long headerTimeout = TimeUnit.SECONDS.toMillis(services.config.clients().headerTimeoutSeconds());
+    java.util.Map<io.vertx.core.http.HttpConnection, HeaderDeadline> deadlines = new java.util.IdentityHashMap<>();
     return vertx.createHttpServer(options)
-        .requestHandler(router)
+        // Both handlers run on this instance's event loop, which owns its connections: the map needs no lock.
+        .connectionHandler(connection -> {
+          HeaderDeadline deadline = HeaderDeadline.watch(connection, headerTimeout);
+          if (deadline == null) return;
+          deadlines.put(connection, deadline);
+          connection.closeHandler(v -> deadlines.remove(connection));
+        })
+        .requestHandler(request -> {
+          HeaderDeadline deadline = deadlines.get(request.connection());
+          if (deadline != null) deadline.headersArrived(request);
+          router.handle(request);
+        })
         .invalidRequestHandler(Problems::invalidRequest)
         .listen()
         .onSuccess(s -> server = s);
