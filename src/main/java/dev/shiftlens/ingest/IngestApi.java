@@ -19,6 +19,7 @@ public final class IngestApi {
 
   private final Config.Http http;
   private final Config.Windows windows;
+  private final Config.Clients clients;
   private final EventBatchWriter events;
   private final ContactRepository contacts;
   private final SendRepository sends;
@@ -32,6 +33,7 @@ public final class IngestApi {
     metrics.watchRequests(active);
     this.http = config.http();
     this.windows = config.windows();
+    this.clients = config.clients();
     this.events = events;
     this.contacts = contacts;
     this.sends = sends;
@@ -86,7 +88,8 @@ public final class IngestApi {
       if (held.compareAndSet(true, false)) active.decrementAndGet();
     };
     ctx.addEndHandler(v -> release.run());
-    new IngestRequest(ctx.request(), ctx.get("request_id"), decoder, splitter, reader, sink.apply(plainLength), http.maxBodyBytes(), maxRow, release, dataset).start();
+    new IngestRequest(ctx.request(), ctx.get("request_id"), decoder, splitter, reader, sink.apply(plainLength), http.maxBodyBytes(), maxRow, release, dataset)
+        .start(ctx.vertx(), clients);
   }
 
   /** The body's length when it is sent plain with a Content-Length; -1 otherwise (a compressed length says little). */

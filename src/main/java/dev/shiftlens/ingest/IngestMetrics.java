@@ -28,8 +28,10 @@ public final class IngestMetrics {
     private final DistributionSummary batchRows;
     private final Timer stored;
     private final Timer failed;
+    private final Counter decoded;
 
-    private Dataset(MeterRegistry registry, String name) {
+    private Dataset(MeterRegistry registry, String name, Counter decoded) {
+      this.decoded = decoded;
       accepted = rows(registry, name, "accepted");
       duplicates = rows(registry, name, "duplicate");
       rejected = rows(registry, name, "rejected");
@@ -62,6 +64,11 @@ public final class IngestMetrics {
       duplicates.increment(duplicateRows);
     }
 
+    /** Bytes that decompressing a body produced (those of plain bodies are not counted). */
+    void decoded(int bytes) {
+      decoded.increment(bytes);
+    }
+
     void rejected() {
       rejected.increment();
     }
@@ -86,9 +93,12 @@ public final class IngestMetrics {
 
   public IngestMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.contacts = new Dataset(registry, "contacts");
-    this.events = new Dataset(registry, "events");
-    this.sends = new Dataset(registry, "sends");
+    Counter decoded = Counter.builder("shiftlens.ingest.decoded.bytes")
+        .description("Bytes produced by decompressing ingestion bodies (gzip, deflate); stops at the body size limit")
+        .register(registry);
+    this.contacts = new Dataset(registry, "contacts", decoded);
+    this.events = new Dataset(registry, "events", decoded);
+    this.sends = new Dataset(registry, "sends", decoded);
   }
 
   /** The event writer's queue, read at each scrape. */

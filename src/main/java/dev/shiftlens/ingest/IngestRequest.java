@@ -2,7 +2,10 @@ package dev.shiftlens.ingest;
 
 import dev.shiftlens.platform.ApiException;
 import dev.shiftlens.platform.BodyDecoder;
+import dev.shiftlens.platform.Bodies;
+import dev.shiftlens.platform.Config;
 import dev.shiftlens.platform.Problems;
+import dev.shiftlens.platform.UploadRate;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -44,6 +47,7 @@ final class IngestRequest implements RecordSplitter.Sink {
   private boolean ended;
   private boolean done;
   private ApiException failure;
+  private UploadRate rate;
 
   IngestRequest(HttpServerRequest request, String requestId, BodyDecoder decoder, RecordSplitter splitter, RowReader reader, RowSink sink, long maxBodyBytes,
       int maxRowBytes, Runnable release, IngestMetrics.Dataset metrics) {
@@ -59,18 +63,21 @@ final class IngestRequest implements RecordSplitter.Sink {
     this.maxRowBytes = maxRowBytes;
   }
 
-  void start() {
+  void start(io.vertx.core.Vertx vertx, Config.Clients clients) {
+    rate = UploadRate.watch(vertx, clients, this::tooSlow);
     request.handler(this::onData);
     request.endHandler(v -> onEnd());
     request.exceptionHandler(e -> { // the client went away: nothing to answer
       done = true;
+      rate.stop();
       decoder.close();
       release.run();
     });
-    request.resume();
+    Bodies.resume(request);
   }
 
   private void onData(Buffer buffer) {
+    rate.arrived(buffer.length());
     if (done || failure != null) return; // reading on only to reach the end of the body
     try {
       // Read the network buffer in place when it is backed by an array; the splitter copies what it keeps.
@@ -92,6 +99,7 @@ final class IngestRequest implements RecordSplitter.Sink {
   /** Bytes of the body as sent before its Content-Encoding; the size limit counts these. */
   private boolean onDecoded(byte[] bytes, int offset, int length) throws MalformedBodyException {
     bodyBytes += length;
+    if (!decoder.identity()) metrics.decoded(length);
     if (bodyBytes > maxBodyBytes) {
       decoder.close();
       tooLarge();
@@ -104,6 +112,7 @@ final class IngestRequest implements RecordSplitter.Sink {
   private void onEnd() {
     if (done) return;
     ended = true;
+    rate.stop();
     if (failure == null) {
       try {
         decoder.finish();
@@ -203,9 +212,11 @@ final class IngestRequest implements RecordSplitter.Sink {
     boolean hold = failure == null && (outstanding >= sink.maxOutstanding() || waitingForRoom || chunkPending);
     if (hold && !paused && !ended) {
       paused = true;
+      rate.held(true);
       request.pause();
     } else if (!hold && paused) {
       paused = false;
+      rate.held(false);
       request.resume();
     }
   }
@@ -229,6 +240,7 @@ final class IngestRequest implements RecordSplitter.Sink {
   private void maybeAnswer() {
     if (done || !ended || outstanding > 0 || waitingForRoom || (chunkPending && failure == null)) return;
     done = true;
+    rate.stop();
     release.run();
     if (failure != null) {
       // what was stored before the failure, so that the client knows; a retry of the whole body is safe
@@ -241,11 +253,23 @@ final class IngestRequest implements RecordSplitter.Sink {
   }
 
   private void tooLarge() {
+    cutOff(new ApiException(413, "Content Too Large",
+        "the body exceeds " + maxBodyBytes + " bytes (after decompression); split it into smaller bodies", counts()));
+  }
+
+  /** The body arrives too slowly: a 408 with what was stored so far, and the connection is closed. */
+  private void tooSlow() {
+    if (done || ended) return;
+    decoder.close();
+    cutOff(new ApiException(408, "Request Timeout", rate.detail() + "; send bodies faster, or in smaller pieces", counts()));
+  }
+
+  /** Answers before the body has ended, without reading the rest of it: the connection is closed after the answer. */
+  private void cutOff(ApiException problem) {
     done = true;
+    rate.stop();
     release.run();
     request.pause();
-    ApiException problem = new ApiException(413, "Content Too Large",
-        "the body exceeds " + maxBodyBytes + " bytes (after decompression); split it into smaller bodies", counts());
     request.response().putHeader("Connection", "close");
     request.response().endHandler(v -> request.connection().close());
     Problems.write(request.response(), problem, request.path());

@@ -25,9 +25,13 @@ final class ApiKeyApi {
         .map(ApiKeyRequest::parse)
         .compose(request -> {
           String key = ApiKeys.newKey();
-          return keys.store().insert(UUID.randomUUID(), request.name(), ApiKeys.sha256(key), key.substring(0, ApiKeys.PREFIX_LENGTH),
+          byte[] hash = ApiKeys.sha256(key);
+          return keys.store().insert(UUID.randomUUID(), request.name(), hash, key.substring(0, ApiKeys.PREFIX_LENGTH),
                   request.scopes())
-              .map(stored -> stored.put("key", key))
+              .map(stored -> {
+                keys.added(hash);
+                return stored.put("key", key);
+              })
               .recover(e -> Future.failedFuture(ApiException.storeUnavailable(e)));
         })
         .onComplete(created -> {

@@ -21,6 +21,7 @@ final class ApiKeyStore {
   private static final String LIST = SqlFiles.postgres("api_key_list");
   private static final String REVOKE = SqlFiles.postgres("api_key_revoke");
   private static final String AUTHENTICATE = SqlFiles.postgres("api_key_authenticate");
+  private static final String HASHES = SqlFiles.postgres("api_key_hashes");
 
   private final Pool pool;
 
@@ -57,6 +58,15 @@ final class ApiKeyStore {
       Set<Scope> scopes = EnumSet.noneOf(Scope.class);
       for (String s : rows.iterator().next().getArrayOfStrings("scopes")) scopes.add(Scope.valueOf(s.toUpperCase(Locale.ROOT)));
       return scopes;
+    });
+  }
+
+  /** The SHA-256 of every key not revoked, in hexadecimal. */
+  Future<Set<String>> hashes() {
+    return pool.preparedQuery(HASHES).execute().map(rows -> {
+      Set<String> out = new java.util.HashSet<>();
+      rows.forEach(row -> out.add(java.util.HexFormat.of().formatHex(row.getBuffer(0).getBytes())));
+      return out;
     });
   }
 

@@ -1,7 +1,11 @@
 package dev.shiftlens.platform;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,6 +17,8 @@ import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 
 /**
  * Bearer-key authentication. The key of {@code SHIFTLENS_API_KEY} always exists and has every scope;
@@ -23,8 +29,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * store find a key by an index on it. What the store answers is cached for a few seconds
  * ({@link KeyCache}); that is also how long a revoked key may still work on other servers. Shared by
  * the HTTP event loops; the store's answers arrive on the asking request's event loop.
+ *
+ * <p>Only keys in the index of stored keys ({@link KnownKeys}) are ever looked up: any other key is a
+ * 401 at the cost of a hash, so unknown keys cannot take lookups from known ones. The index is read
+ * again every {@code SHIFTLENS_KEY_INDEX_REFRESH_SECONDS} on a timer; refusals of unknown keys are
+ * logged as one summary line a minute, never one line each.
  */
 public final class ApiKeys {
+  private static final Logger LOG = Logger.getLogger(ApiKeys.class.getName());
+  private static final long SUMMARY_MILLIS = 60_000;
   private static final SecureRandom RANDOM = new SecureRandom();
   /** Characters of a key shown in listings: {@code sl_} and 9 of its 43 random characters (54 of 256 bits). */
   static final int PREFIX_LENGTH = 12;
@@ -43,12 +56,76 @@ public final class ApiKeys {
   private final KeyCache cache;
   private final int maxLookups;
   private final AtomicInteger lookups = new AtomicInteger();
+  private final KnownKeys index = new KnownKeys();
+  private final long indexRefreshMillis;
+  private final Counter knownLookups;
+  private final Counter unknownLookups;
+  private final Counter failedLookups;
+  private final Counter refusedUnknown;
+  private final Counter refusedMissing;
+  /** Unknown keys refused since the last summary line. */
+  private final AtomicLong unknownSinceSummary = new AtomicLong();
+  private long refreshTimer = -1;
+  private long summaryTimer = -1;
 
-  ApiKeys(String environmentKey, ApiKeyStore store, Config.Auth auth) {
+  ApiKeys(String environmentKey, ApiKeyStore store, Config.Auth auth, MeterRegistry registry) {
     this.environmentKeyHash = sha256(environmentKey);
     this.store = store;
     this.cache = new KeyCache(TimeUnit.SECONDS.toNanos(auth.keyCacheSeconds()), auth.unknownKeyEntries());
     this.maxLookups = auth.maxLookups();
+    this.indexRefreshMillis = TimeUnit.SECONDS.toMillis(auth.indexRefreshSeconds());
+    knownLookups = lookupCounter(registry, "known");
+    unknownLookups = lookupCounter(registry, "unknown");
+    failedLookups = lookupCounter(registry, "failed");
+    refusedUnknown = refusedCounter(registry, "unknown");
+    refusedMissing = refusedCounter(registry, "missing");
+    Gauge.builder("shiftlens.api.key.index.size", index, KnownKeys::size)
+        .description("Stored keys not revoked in this server's index; keys not in it are refused without a lookup")
+        .register(registry);
+  }
+
+  private static Counter lookupCounter(MeterRegistry registry, String result) {
+    return Counter.builder("shiftlens.api.key.lookups")
+        .description("API keys looked up in PostgreSQL, by what the store answered (known, unknown, failed)")
+        .tag("result", result)
+        .register(registry);
+  }
+
+  private static Counter refusedCounter(MeterRegistry registry, String reason) {
+    return Counter.builder("shiftlens.api.key.refused")
+        .description("Requests refused with 401: no key (missing) or a key that is not stored (unknown)")
+        .tag("reason", reason)
+        .register(registry);
+  }
+
+  /** Reads the index of stored keys; the server starts serving once it has. */
+  Future<Void> loadIndex() {
+    long started = System.nanoTime();
+    return store.hashes().map(hashes -> {
+      index.replace(hashes, started);
+      return null;
+    });
+  }
+
+  /**
+   * Reads the index again every refresh period (a failed read keeps the index it had, and says so),
+   * and writes the minute's summary of refused unknown keys. Timers on Vert.x; the reads do not block.
+   */
+  void watch(Vertx vertx) {
+    refreshTimer = vertx.setPeriodic(indexRefreshMillis, id -> loadIndex().onFailure(e ->
+        LOG.warning("the index of API keys could not be read again (the previous one stays in use): " + e)));
+    summaryTimer = vertx.setPeriodic(SUMMARY_MILLIS, id -> {
+      long refused = unknownSinceSummary.getAndSet(0);
+      if (refused > 0) {
+        LOG.warning("refused " + refused + " request(s) with unknown API keys in the last minute"
+            + " (each refused from the index of known keys, without a lookup)");
+      }
+    });
+  }
+
+  void stopWatching(Vertx vertx) {
+    if (refreshTimer >= 0) vertx.cancelTimer(refreshTimer);
+    if (summaryTimer >= 0) vertx.cancelTimer(summaryTimer);
   }
 
   /**
@@ -60,6 +137,11 @@ public final class ApiKeys {
     // Digests of equal length compared in constant time: the environment key leaks neither bytes nor length.
     if (MessageDigest.isEqual(environmentKeyHash, hash)) return Future.succeededFuture(EnumSet.allOf(Scope.class));
     String hex = HexFormat.of().formatHex(hash);
+    if (!index.contains(hex)) {
+      refusedUnknown.increment();
+      unknownSinceSummary.incrementAndGet();
+      return Future.succeededFuture(Set.of());
+    }
     Set<Scope> cached = cache.get(hex, System.nanoTime());
     if (cached != null) return Future.succeededFuture(cached);
     if (lookups.incrementAndGet() > maxLookups) {
@@ -68,7 +150,10 @@ public final class ApiKeys {
     }
     long asked = System.nanoTime();
     return store.authenticate(hash)
-        .andThen(r -> lookups.decrementAndGet())
+        .andThen(r -> {
+          lookups.decrementAndGet();
+          (r.failed() ? failedLookups : r.result().isEmpty() ? unknownLookups : knownLookups).increment();
+        })
         .map(scopes -> {
           cache.put(hex, scopes, asked);
           return scopes;
@@ -81,6 +166,7 @@ public final class ApiKeys {
     return ctx -> {
       String header = ctx.request().getHeader("Authorization");
       if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+        refusedMissing.increment();
         ctx.fail(new ApiException(401, "Unauthorized", "send an API key as 'Authorization: Bearer <key>'"));
         return;
       }
@@ -113,8 +199,15 @@ public final class ApiKeys {
     return store;
   }
 
+  /** After a creation: this server accepts the key at once (others after their next index refresh). */
+  void added(byte[] hash) {
+    index.added(HexFormat.of().formatHex(hash));
+  }
+
   /** After a revocation: this server stops accepting the key at once (others within the cache period). */
   void forget(byte[] hash) {
-    cache.invalidate(HexFormat.of().formatHex(hash));
+    String hex = HexFormat.of().formatHex(hash);
+    index.removed(hex);
+    cache.invalidate(hex);
   }
 }

@@ -63,8 +63,33 @@ public final class Bodies {
       }
     });
     if (request.isEnded()) promise.tryComplete(body);
-    else request.resume();
+    else resume(request);
     return promise.future();
+  }
+
+  /**
+   * Lets a body that authentication has let through arrive: answers {@code Expect: 100-continue} (the
+   * server never does so on its own, so that a refused client is told before it sends a byte), then
+   * resumes the request.
+   */
+  public static void resume(HttpServerRequest request) {
+    String expect = request.getHeader("Expect");
+    if (expect != null && expect.strip().equalsIgnoreCase("100-continue") && request.version() == io.vertx.core.http.HttpVersion.HTTP_1_1
+        && !request.response().headWritten()) {
+      request.response().writeContinue();
+    }
+    request.resume();
+  }
+
+  /**
+   * Ends the connection of a request answered before its body was read (refused, or failed early):
+   * reading the rest would cost as much as accepting it (a compressed one more still), so the answer
+   * says {@code Connection: close} and the connection is closed once it is written.
+   */
+  public static void closeAfterAnswer(HttpServerRequest request) {
+    if (request.isEnded() || request.response().headWritten()) return;
+    request.response().putHeader("Connection", "close");
+    request.response().endHandler(v -> request.connection().close());
   }
 
   private static boolean isLongerThan(String contentLength, int maxBytes) {

@@ -23,7 +23,8 @@ public record Config(
     Windows windows,
     Evaluation evaluation,
     Auth auth,
-    Stream stream) {
+    Stream stream,
+    Clients clients) {
 
   public record Http(String host, int port, long maxBodyBytes, int maxRowBytes, int instances, int maxConcurrentIngests) {}
 
@@ -126,9 +127,20 @@ public record Config(
    * API keys other than the environment's: a key's scopes, or that a key is unknown, are remembered for
    * {@code keyCacheSeconds} per server, so a revoked key stops working within that time everywhere (at
    * once on the server that revoked it); at most {@code unknownKeyEntries} unknown keys are remembered,
-   * and at most {@code maxLookups} lookups of keys not in the cache run at a time.
+   * and at most {@code maxLookups} lookups of keys not in the cache run at a time. Each server keeps an
+   * index of the hashes of the keys not revoked, read again every {@code indexRefreshSeconds} (and changed
+   * at once by the keys created and revoked on that server): a key not in it is refused without a lookup,
+   * so a key created on another server is refused here for up to that long.
    */
-  public record Auth(int keyCacheSeconds, int unknownKeyEntries, int maxLookups) {}
+  public record Auth(int keyCacheSeconds, int unknownKeyEntries, int maxLookups, int indexRefreshSeconds) {}
+
+  /**
+   * Slow clients: a connection must deliver its first request's headers within
+   * {@code headerTimeoutSeconds}; after {@code uploadGraceSeconds}, a request body must keep arriving at
+   * {@code minUploadBytesPerSecond} or more (0: no minimum), measured over windows of the grace's length
+   * while the server is reading it.
+   */
+  public record Clients(int headerTimeoutSeconds, int minUploadBytesPerSecond, int uploadGraceSeconds) {}
 
   /**
    * The live stream: a comment every {@code heartbeatSeconds} (at most 60, well within the idle timeout); at most {@code maxStreams} open per server;
@@ -186,14 +198,19 @@ public record Config(
         new Auth(
             r.integer("SHIFTLENS_KEY_CACHE_SECONDS", 5, 0, 300),
             r.integer("SHIFTLENS_KEY_UNKNOWN_CACHE_ENTRIES", 10_000, 0, 10_000_000),
-            r.integer("SHIFTLENS_KEY_MAX_LOOKUPS", 32, 1, 10_000)),
+            r.integer("SHIFTLENS_KEY_MAX_LOOKUPS", 32, 1, 10_000),
+            r.integer("SHIFTLENS_KEY_INDEX_REFRESH_SECONDS", 30, 1, 3600)),
         new Stream(
             r.integer("SHIFTLENS_STREAM_HEARTBEAT_SECONDS", 15, 1, 60),
             r.integer("SHIFTLENS_STREAM_MAX", 1000, 1, 1_000_000),
             r.integer("SHIFTLENS_STREAM_BUFFER_BYTES", 256 * 1024, 4096, 64 << 20),
             r.integer("SHIFTLENS_STREAM_STALL_SECONDS", 60, 1, 3600),
             r.integer("SHIFTLENS_STREAM_REPLAY_LIMIT", 1000, 0, 100_000),
-            r.bool("SHIFTLENS_STREAM_ACROSS_SERVERS", true)));
+            r.bool("SHIFTLENS_STREAM_ACROSS_SERVERS", true)),
+        new Clients(
+            r.integer("SHIFTLENS_HEADER_TIMEOUT_SECONDS", 10, 1, 600),
+            r.integer("SHIFTLENS_MIN_UPLOAD_BYTES_PER_SECOND", 1024, 0, 1 << 30),
+            r.integer("SHIFTLENS_UPLOAD_GRACE_SECONDS", 5, 1, 600)));
   }
 
   private static Evaluation evaluation(Reader r) {

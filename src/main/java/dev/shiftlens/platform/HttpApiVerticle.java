@@ -88,15 +88,29 @@ public final class HttpApiVerticle extends VerticleBase {
         .setPort(http.port())
         // Bodies are decompressed by BodyDecoder, which answers a bad one with a 400 instead of closing the connection.
         .setDecompressionSupported(false)
-        .setHandle100ContinueAutomatically(true)
+        // 100 Continue is sent by Bodies.resume once authentication has let the request through.
+        .setHandle100ContinueAutomatically(false)
         // HTTP/1.1 only: over one multiplexed h2c connection, a body paused for back-pressure would hold
         // up the other requests of that connection.
         .setHttp2ClearTextEnabled(false)
         .setCompressionSupported(true)
         .setIdleTimeout((int) services.config.idleTimeoutMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    long headerTimeout = TimeUnit.SECONDS.toMillis(services.config.clients().headerTimeoutSeconds());
+    java.util.Map<io.vertx.core.http.HttpConnection, HeaderDeadline> deadlines = new java.util.IdentityHashMap<>();
     return vertx.createHttpServer(options)
-        .requestHandler(router)
+        // Both handlers run on this instance's event loop, which owns its connections: the map needs no lock.
+        .connectionHandler(connection -> {
+          HeaderDeadline deadline = HeaderDeadline.watch(connection, headerTimeout);
+          if (deadline == null) return;
+          deadlines.put(connection, deadline);
+          connection.closeHandler(v -> deadlines.remove(connection));
+        })
+        .requestHandler(request -> {
+          HeaderDeadline deadline = deadlines.get(request.connection());
+          if (deadline != null) deadline.headersArrived(request);
+          router.handle(request);
+        })
         .invalidRequestHandler(Problems::invalidRequest)
         .listen()
         .onSuccess(s -> server = s);

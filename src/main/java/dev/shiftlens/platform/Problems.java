@@ -40,7 +40,9 @@ public final class Problems {
       problem = new ApiException(500, "Internal Server Error", "unexpected error; see the server log for request " + requestId(ctx));
     }
     logServerError(requestId(ctx), ctx.request(), problem, failure);
-    if (!ctx.request().isEnded()) ctx.request().resume(); // let an unread body drain so the connection stays usable
+    // An unread body (the request was refused before it was read) is not drained: reading it would cost what
+    // accepting it would, so the connection is closed once the answer is written.
+    Bodies.closeAfterAnswer(ctx.request());
     write(ctx.response(), problem, ctx.request().path());
   }
 

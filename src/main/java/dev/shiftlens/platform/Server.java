@@ -69,6 +69,11 @@ public final class Server {
     Services services = new Services(vertx, config, metrics);
     Server server = new Server(vertx, services);
     return new Migrations(vertx, config, services.clickhouse).run()
+        .compose(v -> services.keys.loadIndex())
+        .compose(v -> {
+          services.keys.watch(vertx);
+          return Future.succeededFuture();
+        })
         .compose(v -> vertx.deployVerticle(() -> server.http = new HttpApiVerticle(services),
             new DeploymentOptions().setInstances(config.http().instances())))
         .compose(id -> {
@@ -107,6 +112,7 @@ public final class Server {
           return vertx.undeploy(evaluation);
         })
         .eventually(() -> {
+          services.keys.stopWatching(vertx);
           say("stopping: storing queued events");
           return services.close();
         })

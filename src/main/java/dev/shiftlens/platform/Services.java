@@ -71,7 +71,7 @@ public final class Services {
         .build());
     IngestMetrics ingestMetrics = new IngestMetrics(meters.registry());
     this.events = new EventBatchWriter(vertx, clickhouse, config.ingest(), ingestMetrics);
-    this.keys = new ApiKeys(config.apiKey(), new ApiKeyStore(pool), config.auth());
+    this.keys = new ApiKeys(config.apiKey(), new ApiKeyStore(pool), config.auth(), meters.registry());
     this.keyApi = new ApiKeyApi(keys);
     ContactRepository contactRepository = new ContactRepository(pool);
     SendRepository sendRepository = new SendRepository(pool);
