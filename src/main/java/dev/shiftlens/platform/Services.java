@@ -39,6 +39,7 @@ public final class Services {
   final ApiKeys keys;
   final ApiKeyApi keyApi;
   final IngestApi ingest;
+  final dev.shiftlens.ingest.SegmentApi segment;
   final ContactApi contacts;
   final SendApi sends;
   final StatusApi status;
@@ -73,6 +74,7 @@ public final class Services {
     ContactRepository contactRepository = new ContactRepository(pool);
     SendRepository sendRepository = new SendRepository(pool);
     this.ingest = new IngestApi(config, events, contactRepository, sendRepository, ingestMetrics);
+    this.segment = new dev.shiftlens.ingest.SegmentApi(keys, events, contactRepository, pool);
     this.contacts = new ContactApi(contactRepository);
     this.sends = new SendApi(sendRepository);
     this.eventTypes = new EventTypeRepository(pool);
