@@ -69,19 +69,76 @@ public final class SegmentApi {
     return ctx -> receive(ctx, type);
   }
 
+  /**
+   * A key in the {@code Authorization} header (Basic or Bearer) is checked before the body is read; without
+   * one, the body's {@code writeKey} is.
+   */
   private void receive(RoutingContext ctx, String type) {
     long receivedAt = System.currentTimeMillis();
+    String headerKey = headerKey(ctx.request());
+    if (headerKey != null) {
+      authenticate(headerKey).onFailure(ctx::fail).onSuccess(v -> read(ctx, type, body -> {
+        JsonObject root;
+        try {
+          root = new JsonObject(body);
+        } catch (DecodeException | ClassCastException e) {
+          throw ApiException.badRequest("the body is not a JSON object");
+        }
+        ingest(ctx, type, root, receivedAt);
+      }));
+      return;
+    }
+    read(ctx, type, body -> {
+      JsonObject root = null;
+      try {
+        root = new JsonObject(body);
+      } catch (DecodeException | ClassCastException e) {
+        // no key to be found: answered 401 below
+      }
+      String key = root != null && root.getValue("writeKey") instanceof String s && !s.isEmpty() ? s : null;
+      if (key == null) {
+        throw new ApiException(401, "Unauthorized", "send the write key as the HTTP Basic user name, as 'writeKey' in the body,"
+            + " or as 'Authorization: Bearer <key>'");
+      }
+      JsonObject message = root;
+      authenticate(key).onFailure(ctx::fail).onSuccess(v -> {
+        try {
+          ingest(ctx, type, message, receivedAt);
+        } catch (RuntimeException e) {
+          ctx.fail(e);
+        }
+      });
+    });
+  }
+
+  private Future<Void> authenticate(String key) {
+    return keys.scopesOf(key).compose(scopes -> {
+      if (scopes.isEmpty()) return Future.failedFuture(new ApiException(401, "Unauthorized", "unknown write key"));
+      if (!scopes.contains(Scope.INGEST)) return Future.failedFuture(new ApiException(403, "Forbidden", "this write key lacks the 'ingest' scope"));
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Reads the whole (decoded) body, at most {@link #MAX_BATCH} or {@link #MAX_MESSAGE} bytes, then hands it on. */
+  private static void read(RoutingContext ctx, String type, java.util.function.Consumer<Buffer> then) {
     HttpServerRequest req = ctx.request();
     int limit = type == null ? MAX_BATCH : MAX_MESSAGE;
-    String encoding = req.getHeader("Content-Encoding");
-    BodyDecoder decoder = BodyDecoder.of(encoding);
-    String length = req.getHeader("Content-Length");
-    if (decoder.identity() && length != null) {
-      try {
-        if (Long.parseLong(length.strip()) > limit) throw tooLarge(type, limit);
-      } catch (NumberFormatException e) {
-        throw ApiException.badRequest("Content-Length is not a number");
+    BodyDecoder decoder;
+    try {
+      decoder = BodyDecoder.of(req.getHeader("Content-Encoding"));
+      String length = req.getHeader("Content-Length");
+      if (decoder.identity() && length != null) {
+        long n;
+        try {
+          n = Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+          throw ApiException.badRequest("Content-Length is not a number");
+        }
+        if (n > limit) throw tooLarge(type, limit);
       }
+    } catch (ApiException e) {
+      ctx.fail(e);
+      return;
     }
     Buffer body = Buffer.buffer();
     AtomicBoolean over = new AtomicBoolean();
@@ -112,7 +169,7 @@ public final class SegmentApi {
       if (over.getAndSet(true)) return;
       try {
         decoder.finish();
-        process(ctx, type, body, receivedAt);
+        then.accept(body);
       } catch (RuntimeException e) {
         ctx.fail(e);
       }
@@ -126,54 +183,24 @@ public final class SegmentApi {
         + limit / 1024 + " KB (decompressed); split it", new JsonObject().put("limit_bytes", limit));
   }
 
-  private void process(RoutingContext ctx, String type, Buffer body, long receivedAt) {
-    JsonObject root;
-    try {
-      root = new JsonObject(body);
-    } catch (DecodeException | ClassCastException e) {
-      throw ApiException.badRequest("the body is not a JSON object");
-    }
-    String key = writeKey(ctx.request(), root);
-    if (key == null) {
-      throw new ApiException(401, "Unauthorized", "send the write key as the HTTP Basic user name, as 'writeKey' in the body,"
-          + " or as 'Authorization: Bearer <key>'");
-    }
-    keys.scopesOf(key).onComplete(result -> {
-      if (result.failed()) {
-        ctx.fail(result.cause());
-      } else if (result.result().isEmpty()) {
-        ctx.fail(new ApiException(401, "Unauthorized", "unknown write key"));
-      } else if (!result.result().contains(Scope.INGEST)) {
-        ctx.fail(new ApiException(403, "Forbidden", "this write key lacks the 'ingest' scope"));
-      } else {
-        try {
-          ingest(ctx, type, root, receivedAt);
-        } catch (RuntimeException e) {
-          ctx.fail(e);
-        }
-      }
-    });
-  }
-
-  /** HTTP Basic user name, else the body's {@code writeKey}, else a Bearer key; null when none. */
-  static String writeKey(HttpServerRequest req, JsonObject root) {
+  /** The HTTP Basic user name or the Bearer key; null without an Authorization header; 401 for another scheme. */
+  static String headerKey(HttpServerRequest req) {
     String header = req.getHeader("Authorization");
-    String bearer = null;
-    if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+    if (header == null || header.isBlank()) return null;
+    if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      String decoded;
       try {
-        String decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
-        int colon = decoded.indexOf(':');
-        String user = colon < 0 ? decoded : decoded.substring(0, colon);
-        if (!user.isEmpty()) return user;
+        decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
         throw new ApiException(401, "Unauthorized", "the Basic credentials are not valid base64");
       }
-    } else if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && header.length() > 7) {
-      bearer = header.substring(7).strip();
+      int colon = decoded.indexOf(':');
+      String user = colon < 0 ? decoded : decoded.substring(0, colon);
+      if (user.isEmpty()) throw new ApiException(401, "Unauthorized", "send the write key as the Basic user name (with an empty password)");
+      return user;
     }
-    Object inBody = root.getValue("writeKey");
-    if (inBody instanceof String s && !s.isEmpty()) return s;
-    return bearer;
+    if (header.regionMatches(true, 0, "Bearer ", 0, 7) && header.length() > 7) return header.substring(7).strip();
+    throw new ApiException(401, "Unauthorized", "use HTTP Basic (the write key as user name) or 'Authorization: Bearer <key>'");
   }
 
   /** One message's outcome: an event, a contact upsert, a link; any may be null. */
