@@ -245,7 +245,7 @@ public final class SegmentApi {
       if (m != null && id(m.getValue("userId")) == null && id(m.getValue("anonymousId")) != null) anonymous.add(id(m.getValue("anonymousId")));
     }
     Future<Map<String, String>> stored = anonymous.isEmpty() ? Future.succeededFuture(Map.of())
-        : pool.preparedQuery(LINKS_GET).execute(Tuple.of(anonymous.toArray(new String[0]))).map(rows -> {
+        : pool.preparedQuery(LINKS_GET).execute(Tuple.tuple().addValue(anonymous.toArray(new String[0]))).map(rows -> {
           Map<String, String> out = new HashMap<>();
           rows.forEach(r -> out.put(r.getString(0), r.getString(1)));
           return out;
@@ -304,7 +304,7 @@ public final class SegmentApi {
   private Future<Void> storeLinks(Map<String, String> links) {
     if (links.isEmpty()) return Future.succeededFuture();
     return pool.preparedQuery(LINKS_PUT)
-        .execute(Tuple.of(links.keySet().toArray(new String[0]), links.values().toArray(new String[0])))
+        .execute(Tuple.tuple().addValue(links.keySet().toArray(new String[0])).addValue(links.values().toArray(new String[0])))
         .<Void>mapEmpty()
         .recover(e -> Future.failedFuture(ApiException.storeUnavailable(e)));
   }
