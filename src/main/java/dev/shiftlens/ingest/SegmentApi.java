@@ -285,6 +285,9 @@ public final class SegmentApi {
         accepted++;
       }
       long acceptedMessages = accepted, duplicateMessages = duplicates;
+      List<Object> byRow = new ArrayList<>(rejected.getList());
+      byRow.sort(java.util.Comparator.comparingInt(o -> o instanceof JsonObject j ? j.getInteger("row") : ((Map<?, ?>) o).get("row") instanceof Integer n ? n : 0));
+      JsonArray rejectedInOrder = new JsonArray(byRow);
       storeLinks(newLinks)
           .compose(v -> contacts.upsert(new ArrayList<>(upserts.values())).recover(e -> Future.failedFuture(ApiException.storeUnavailable(e))))
           .compose(v -> {
@@ -297,7 +300,7 @@ public final class SegmentApi {
           .onFailure(ctx::fail)
           .onSuccess(v -> ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
               .end(new JsonObject().put("success", true).put("accepted", acceptedMessages)
-                  .put("duplicates", duplicateMessages).put("rejected", rejected).encode()));
+                  .put("duplicates", duplicateMessages).put("rejected", rejectedInOrder).encode()));
     });
   }
 
