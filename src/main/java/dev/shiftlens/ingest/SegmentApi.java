@@ -56,8 +56,12 @@ public final class SegmentApi {
   private final EventBatchWriter events;
   private final ContactRepository contacts;
   private final Pool pool;
+  private final int maxConcurrent;
+  // Each request holds its whole body (at most 500 KB): bounding their number bounds memory.
+  private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
 
-  public SegmentApi(ApiKeys keys, EventBatchWriter events, ContactRepository contacts, Pool pool) {
+  public SegmentApi(ApiKeys keys, EventBatchWriter events, ContactRepository contacts, Pool pool, int maxConcurrent) {
+    this.maxConcurrent = maxConcurrent;
     this.keys = keys;
     this.events = events;
     this.contacts = contacts;
@@ -75,6 +79,14 @@ public final class SegmentApi {
    */
   private void receive(RoutingContext ctx, String type) {
     long receivedAt = System.currentTimeMillis();
+    if (active.incrementAndGet() > maxConcurrent) {
+      active.decrementAndGet();
+      throw ApiException.unavailable("too many ingestion requests at once; retry shortly", 1);
+    }
+    AtomicBoolean held = new AtomicBoolean(true);
+    ctx.addEndHandler(v -> {
+      if (held.compareAndSet(true, false)) active.decrementAndGet();
+    });
     String headerKey = headerKey(ctx.request());
     if (headerKey != null) {
       authenticate(headerKey).onFailure(ctx::fail).onSuccess(v -> read(ctx, type, body -> {
