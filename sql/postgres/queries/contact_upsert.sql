@@ -1,13 +1,15 @@
 -- Upserts a chunk of contacts (one row per contact_id). $3 holds, per row, the reach fields that were
 -- given (a null value clears the field); $4 the properties (a null value removes the property).
 -- Returns the contacts that were created or changed; the others were already stored as given.
+-- A null country keeps the stored one, or is 'unknown' for a new contact (Segment/RudderStack traffic
+-- may create contacts before their country is known).
 -- Callers hold contact_lock for these ids, so the stored row read here cannot change before the write.
 WITH input AS (
   SELECT r.contact_id, r.country, r.reach::jsonb AS reach, r.props::jsonb AS props
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS r(contact_id, country, reach, props)
 ), merged AS (
   SELECT i.contact_id,
-         i.country,
+         coalesce(i.country, c.country, 'unknown') AS country,
          CASE WHEN i.reach ? 'push_token'    THEN i.reach->>'push_token'    ELSE c.push_token    END AS push_token,
          CASE WHEN i.reach ? 'phone_number'  THEN i.reach->>'phone_number'  ELSE c.phone_number  END AS phone_number,
          CASE WHEN i.reach ? 'email_address' THEN i.reach->>'email_address' ELSE c.email_address END AS email_address,

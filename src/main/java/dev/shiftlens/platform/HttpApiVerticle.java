@@ -50,6 +50,13 @@ public final class HttpApiVerticle extends VerticleBase {
     router.post("/v1/contacts").handler(keys.require(Scope.INGEST)).handler(services.ingest::postContacts);
     router.post("/v1/events").handler(keys.require(Scope.INGEST)).handler(services.ingest::postEvents);
     router.post("/v1/sends").handler(keys.require(Scope.INGEST)).handler(services.ingest::postSends);
+    // Segment's HTTP Tracking API (also RudderStack's): the handlers authenticate the write key themselves,
+    // since it may travel in the body. analytics-java posts to /v1/import/, with the trailing slash.
+    router.post("/v1/batch").handler(services.segment.handler(null));
+    router.post("/v1/import").handler(services.segment.handler(null));
+    for (String type : List.of("track", "identify", "page", "screen", "group", "alias")) {
+      router.post("/v1/" + type).handler(services.segment.handler(type));
+    }
 
     router.get("/v1/contacts/:contact_id").handler(keys.require(Scope.READ)).handler(services.contacts::get);
     router.get("/v1/contacts/:contact_id/baseline").handler(keys.require(Scope.READ)).handler(services.contactViews::baseline);

@@ -40,6 +40,7 @@ public final class Services {
   final ApiKeys keys;
   final ApiKeyApi keyApi;
   final IngestApi ingest;
+  final dev.shiftlens.ingest.SegmentApi segment;
   final ContactApi contacts;
   final SendApi sends;
   final StatusApi status;
@@ -76,6 +77,7 @@ public final class Services {
     ContactRepository contactRepository = new ContactRepository(pool);
     SendRepository sendRepository = new SendRepository(pool);
     this.ingest = new IngestApi(config, events, contactRepository, sendRepository, ingestMetrics);
+    this.segment = new dev.shiftlens.ingest.SegmentApi(keys, events, contactRepository, pool, config.http().maxConcurrentIngests());
     this.contacts = new ContactApi(contactRepository);
     this.sends = new SendApi(sendRepository);
     this.eventTypes = new EventTypeRepository(pool);

@@ -1,0 +1,210 @@
+package dev.shiftlens.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shiftlens.support.TestServer;
+import dev.shiftlens.support.TestStores;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Segment HTTP Tracking API over raw HTTP: credentials, gzip, limits, partial batches, clock skew, RudderStack's shape. */
+class SegmentHttpEndToEndTest {
+  private static TestServer server;
+  private static String ingestKey;
+  private static String readKey;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+    ingestKey = key("ingest");
+    readKey = key("read");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) server.close();
+  }
+
+  private static String key(String scope) {
+    HttpResponse<String> r = server.send(HttpRequest.newBuilder(URI.create(server.url("/v1/admin/keys")))
+        .header("Authorization", "Bearer " + TestServer.KEY).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + scope + "\",\"scopes\":[\"" + scope + "\"]}")));
+    assertEquals(201, r.statusCode(), r.body());
+    return new JsonObject(r.body()).getString("key");
+  }
+
+  private static String basic(String key) {
+    return "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static HttpResponse<String> post(String path, String authorization, byte[] body, boolean gzip) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url(path))).timeout(Duration.ofSeconds(60))
+        .header("Content-Type", "application/json");
+    if (authorization != null) b.header("Authorization", authorization);
+    if (gzip) b.header("Content-Encoding", "gzip");
+    return server.send(b.POST(HttpRequest.BodyPublishers.ofByteArray(gzip ? TestServer.gzip(body) : body)));
+  }
+
+  private static HttpResponse<String> post(String path, String authorization, JsonObject body) {
+    return post(path, authorization, body.encode().getBytes(StandardCharsets.UTF_8), false);
+  }
+
+  private static JsonObject track(String user, String messageId) {
+    return new JsonObject().put("type", "track").put("userId", user).put("event", "Opened").put("messageId", messageId);
+  }
+
+  private static long stored(String where) {
+    return TestStores.clickhouseLong("SELECT uniqExact(event_key) FROM " + server.database + ".events WHERE " + where);
+  }
+
+  @Test
+  void theWriteKeyIsAcceptedAsBasicUserNameInTheBodyOrAsBearerAndNeedsTheIngestScope() {
+    JsonObject batch = new JsonObject().put("batch", new JsonArray().add(track("auth-1", "auth-basic")));
+    HttpResponse<String> r = post("/v1/batch", basic(ingestKey), batch);
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals(true, new JsonObject(r.body()).getBoolean("success"));
+    // Basic without the colon is tolerated.
+    r = post("/v1/batch", "Basic " + Base64.getEncoder().encodeToString(ingestKey.getBytes(StandardCharsets.UTF_8)),
+        new JsonObject().put("batch", new JsonArray().add(track("auth-1", "auth-basic-nocolon"))));
+    assertEquals(200, r.statusCode(), r.body());
+    r = post("/v1/batch", null, new JsonObject().put("writeKey", ingestKey).put("batch", new JsonArray().add(track("auth-1", "auth-body"))));
+    assertEquals(200, r.statusCode(), r.body());
+    r = post("/v1/track", "Bearer " + ingestKey, track("auth-1", "auth-bearer"));
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals(4, stored("contact_id = 'auth-1'"));
+
+    assertEquals(401, post("/v1/batch", null, batch).statusCode());
+    assertEquals(401, post("/v1/batch", basic("no-such-key"), batch).statusCode());
+    assertEquals(401, post("/v1/batch", null, new JsonObject().put("writeKey", "nope").put("batch", new JsonArray())).statusCode());
+    HttpResponse<String> forbidden = post("/v1/batch", basic(readKey), batch);
+    assertEquals(403, forbidden.statusCode());
+    assertTrue(forbidden.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+  }
+
+  @Test
+  void aGzipBatchWithSomeBadMessagesStoresTheGoodOnesAndNamesTheBad() {
+    JsonArray items = new JsonArray()
+        .add(track("gz-1", "gz-a"))
+        .add(new JsonObject().put("type", "track").put("userId", "gz-1").put("messageId", "gz-b")) // no event
+        .add(new JsonObject().put("type", "fly").put("userId", "gz-1"))
+        .add(new JsonObject().put("type", "track").put("event", "Opened").put("messageId", "gz-c")) // no user
+        .add(track("gz-1", "gz-d").put("properties", new JsonObject().put("blob", "x".repeat(33 * 1024))))
+        .add(track("gz-1", "gz-e").put("context", new JsonObject().put("timezone", "Mars/Olympus")))
+        .add(track("gz-1", "gz-f"));
+    HttpResponse<String> r = post("/v1/batch", basic(ingestKey),
+        new JsonObject().put("batch", items).encode().getBytes(StandardCharsets.UTF_8), true);
+    assertEquals(200, r.statusCode(), r.body());
+    JsonObject answer = new JsonObject(r.body());
+    assertEquals(2, answer.getLong("accepted"), r.body());
+    JsonArray rejected = answer.getJsonArray("rejected");
+    assertEquals(5, rejected.size(), r.body());
+    assertEquals(1, rejected.getJsonObject(0).getInteger("row"));
+    assertEquals("event", rejected.getJsonObject(0).getString("field"));
+    assertEquals("type", rejected.getJsonObject(1).getString("field"));
+    assertEquals(4, rejected.getJsonObject(3).getInteger("row"));
+    assertEquals("context.timezone", rejected.getJsonObject(4).getString("field"));
+    assertEquals(2, stored("contact_id = 'gz-1'"));
+
+    // The same batch again: the stored events are duplicates.
+    r = post("/v1/batch", basic(ingestKey), new JsonObject().put("batch", items).encode().getBytes(StandardCharsets.UTF_8), true);
+    assertEquals(2, new JsonObject(r.body()).getLong("duplicates"), r.body());
+    assertEquals(2, stored("contact_id = 'gz-1'"));
+  }
+
+  @Test
+  void oversizedBodiesAre400AsSegmentAnswersThem() {
+    JsonArray items = new JsonArray();
+    for (int i = 0; i < 20; i++) items.add(track("big", "big-" + i).put("properties", new JsonObject().put("blob", "y".repeat(30_000))));
+    HttpResponse<String> r = post("/v1/batch", basic(ingestKey), new JsonObject().put("batch", items));
+    assertEquals(400, r.statusCode(), r.body());
+    // Compressed small, decompressed over the limit: refused all the same.
+    r = post("/v1/batch", basic(ingestKey), new JsonObject().put("batch", items).encode().getBytes(StandardCharsets.UTF_8), true);
+    assertEquals(400, r.statusCode(), r.body());
+    r = post("/v1/track", basic(ingestKey), track("big", "big-single").put("properties", new JsonObject().put("blob", "z".repeat(33 * 1024))));
+    assertEquals(400, r.statusCode(), r.body());
+    assertEquals(0, stored("contact_id = 'big'"));
+    r = post("/v1/batch", basic(ingestKey), "{\"batch\": [".getBytes(StandardCharsets.UTF_8), false);
+    assertEquals(400, r.statusCode(), r.body());
+  }
+
+  @Test
+  void theClientClockIsCorrectedBySentAtAndTheTopLevelContextIsMerged() {
+    // The client's clock is 2 hours fast: it says the event happened at T+2h-10min, and sent it at T+2h.
+    Instant now = Instant.now();
+    Instant clientNow = now.plus(2, ChronoUnit.HOURS);
+    JsonObject message = track("skew-1", "skew-a").put("timestamp", clientNow.minus(10, ChronoUnit.MINUTES).toString());
+    HttpResponse<String> r = post("/v1/batch", basic(ingestKey), new JsonObject()
+        .put("batch", new JsonArray().add(message))
+        .put("sentAt", clientNow.toString())
+        .put("context", new JsonObject().put("timezone", "Asia/Tokyo")));
+    assertEquals(200, r.statusCode(), r.body());
+    long ts = TestStores.clickhouseLong("SELECT any(toUInt32(ts)) FROM " + server.database + ".events WHERE event_instance_id = 'skew-a'");
+    long expected = now.minus(10, ChronoUnit.MINUTES).getEpochSecond();
+    assertTrue(Math.abs(ts - expected) <= 5, "stored at " + Instant.ofEpochSecond(ts) + ", expected about " + Instant.ofEpochSecond(expected));
+    assertEquals("Asia/Tokyo", TestStores.clickhouse("SELECT any(timezone) FROM " + server.database + ".events WHERE event_instance_id = 'skew-a'").strip());
+    // Without a timestamp: the time of arrival.
+    r = post("/v1/track", basic(ingestKey), track("skew-1", "skew-b"));
+    assertEquals(200, r.statusCode(), r.body());
+    ts = TestStores.clickhouseLong("SELECT any(toUInt32(ts)) FROM " + server.database + ".events WHERE event_instance_id = 'skew-b'");
+    assertTrue(Math.abs(ts - Instant.now().getEpochSecond()) <= 10);
+  }
+
+  @Test
+  void singleCallsAndRudderStackShapedMessagesMapAsDocumented() {
+    Instant at = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+    // RudderStack: originalTimestamp and sentAt on each message, channel, gzip by default.
+    JsonObject rudder = new JsonObject().put("type", "track").put("anonymousId", "rs-anon").put("event", "Viewed")
+        .put("messageId", "rs-1").put("channel", "server").put("originalTimestamp", at.toString()).put("sentAt", at.toString())
+        .put("properties", new JsonObject().put("sku", "A1"));
+    HttpResponse<String> r = post("/v1/batch", basic(ingestKey),
+        new JsonObject().put("batch", new JsonArray().add(rudder)).put("sentAt", at.toString()).encode().getBytes(StandardCharsets.UTF_8), true);
+    assertEquals(200, r.statusCode(), r.body());
+    // sentAt equals the original timestamp: the event happened as it was sent, i.e. at arrival.
+    long ts = TestStores.clickhouseLong("SELECT any(toUInt32(ts)) FROM " + server.database + ".events WHERE event_instance_id = 'rs-1'");
+    assertTrue(Math.abs(ts - Instant.now().getEpochSecond()) <= 10);
+    assertEquals(1, stored("contact_id = 'rs-anon'"));
+
+    r = post("/v1/identify", basic(ingestKey), new JsonObject().put("userId", "rs-user").put("anonymousId", "rs-anon")
+        .put("traits", new JsonObject().put("name", "Grace").put("tags", new JsonArray().add("a").add("b")))
+        .put("context", new JsonObject().put("location", new JsonObject().put("country", "FR"))));
+    assertEquals(200, r.statusCode(), r.body());
+    JsonObject contact = new JsonObject(server.get("/v1/contacts/rs-user").body());
+    assertEquals("FR", contact.getString("country"));
+    assertEquals("[\"a\",\"b\"]", contact.getJsonObject("properties").getString("tags"));
+    // A later identify without a country keeps it.
+    assertEquals(200, post("/v1/identify", basic(ingestKey), new JsonObject().put("userId", "rs-user")
+        .put("traits", new JsonObject().put("plan", "free"))).statusCode());
+    contact = new JsonObject(server.get("/v1/contacts/rs-user").body());
+    assertEquals("FR", contact.getString("country"));
+    assertEquals("free", contact.getJsonObject("properties").getString("plan"));
+
+    // The anonymous id is linked now: its later events go to the user.
+    assertEquals(200, post("/v1/page", basic(ingestKey), new JsonObject().put("anonymousId", "rs-anon").put("name", "Docs")
+        .put("messageId", "rs-2")).statusCode());
+    assertEquals(1, stored("contact_id = 'rs-user' AND event_name = 'page_viewed' AND metadata LIKE '%Docs%'"));
+    // The anonymous contact, created by its first event, is still there, with an unknown country.
+    assertEquals("unknown", new JsonObject(server.get("/v1/contacts/rs-anon").body()).getString("country"));
+
+    r = post("/v1/track", basic(ingestKey), new JsonObject().put("userId", "x"));
+    assertEquals(400, r.statusCode());
+    assertEquals("event", new JsonObject(r.body()).getString("field"));
+    r = post("/v1/alias", basic(ingestKey), new JsonObject().put("userId", "x"));
+    assertEquals(400, r.statusCode());
+    assertEquals(200, post("/v1/group", basic(ingestKey), new JsonObject().put("userId", "rs-user").put("groupId", "g1")).statusCode());
+    assertEquals("g1", new JsonObject(server.get("/v1/contacts/rs-user").body()).getJsonObject("properties").getString("group_id"));
+    assertEquals(200, post("/v1/screen", basic(ingestKey), new JsonObject().put("userId", "rs-user").put("name", "Home")).statusCode());
+    assertEquals(1, stored("contact_id = 'rs-user' AND event_name = 'screen_viewed'"));
+  }
+}
