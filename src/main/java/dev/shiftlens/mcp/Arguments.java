@@ -54,6 +54,15 @@ final class Arguments {
     return n.intValue();
   }
 
+  Double optionalNumber(String name) {
+    Object value = values.getValue(name);
+    if (value == null) return null;
+    if (!(value instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+      throw new ToolArgumentException(name + " must be a finite number, not " + describe(value));
+    }
+    return n.doubleValue();
+  }
+
   JsonArray optionalArray(String name) {
     Object value = values.getValue(name);
     if (value == null) return null;

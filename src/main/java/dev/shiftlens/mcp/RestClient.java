@@ -52,6 +52,10 @@ final class RestClient {
     return call(HttpMethod.POST, path, body.toBuffer(), authorization);
   }
 
+  Future<Reply> put(String path, JsonObject body, String authorization) {
+    return call(HttpMethod.PUT, path, body.toBuffer(), authorization);
+  }
+
   private Future<Reply> call(HttpMethod method, String uri, Buffer body, String authorization) {
     RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(uri)
         .putHeader("Authorization", authorization).putHeader("Accept", "application/json").setTimeout(120_000);

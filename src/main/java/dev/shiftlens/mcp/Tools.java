@@ -37,7 +37,12 @@ final class Tools {
 
   /** One tool: its listing and its implementation. */
   record Tool(String name, String title, String description, JsonObject inputSchema, JsonObject outputSchema,
-      BiFunction<Arguments, String, Future<ToolResult>> call) {
+      BiFunction<Arguments, String, Future<ToolResult>> call, boolean readOnly) {
+    Tool(String name, String title, String description, JsonObject inputSchema, JsonObject outputSchema,
+        BiFunction<Arguments, String, Future<ToolResult>> call) {
+      this(name, title, description, inputSchema, outputSchema, call, true);
+    }
+
     Set<String> arguments() {
       return inputSchema.getJsonObject("properties").fieldNames();
     }
@@ -45,7 +50,7 @@ final class Tools {
     JsonObject toJson() {
       return new JsonObject().put("name", name).put("title", title).put("description", description)
           .put("inputSchema", inputSchema).put("outputSchema", outputSchema)
-          .put("annotations", new JsonObject().put("readOnlyHint", true).put("openWorldHint", false));
+          .put("annotations", new JsonObject().put("readOnlyHint", readOnly).put("openWorldHint", false));
     }
   }
 
@@ -179,6 +184,21 @@ final class Tools {
             .put("reward", type("number"))
             .put("updated_at", nullable("string")), "event_name", "category", "reward"))), "items"),
         this::eventTypes));
+    add(new Tool("set_event_type", "Set an event type (admin)",
+        "Sets how an event name counts in the all-events effect '*': its category (revenue, engagement, negative,"
+            + " irrelevant) and its reward. Needs a key with the admin scope; with a read key it fails. Use it only when"
+            + " an operator asked for it: it changes how every later send's '*' is weighted, not sends already evaluated.",
+        input(new JsonObject()
+            .put("event_name", string("the event name"))
+            .put("category", enumOf("how the event counts", "revenue", "engagement", "negative", "irrelevant"))
+            .put("reward", new JsonObject().put("type", "number").put("description",
+                "its weight in '*'; default 1 (negative for negative events)")), "event_name", "category"),
+        object(new JsonObject()
+            .put("event_name", type("string"))
+            .put("category", type("string"))
+            .put("reward", type("number"))
+            .put("updated_at", nullable("string")), "event_name", "category", "reward"),
+        this::setEventType, false));
   }
 
   private void add(Tool tool) {
@@ -375,6 +395,19 @@ final class Tools {
       }
       if (answer.getString("next_cursor") != null) b.append(". More: call again with cursor ").append(answer.getString("next_cursor"));
       return ToolResult.ok(b.toString(), answer);
+    });
+  }
+
+  private Future<ToolResult> setEventType(Arguments args, String auth) {
+    String name = args.requiredString("event_name");
+    JsonObject body = new JsonObject().put("category", args.requiredString("category"));
+    Double reward = args.optionalNumber("reward");
+    if (reward != null) body.put("reward", reward);
+    return rest.put("/v1/event-types/" + RestClient.segment(name), body, auth).map(reply -> {
+      if (!reply.ok()) return failure(reply, "unknown event type");
+      JsonObject t = reply.body();
+      return ToolResult.ok(t.getString("event_name") + " is now " + t.getString("category") + " with reward "
+          + num(t.getDouble("reward")) + "; sends evaluated from now on weigh it so in '*'.", t);
     });
   }
 

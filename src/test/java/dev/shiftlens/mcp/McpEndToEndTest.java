@@ -69,6 +69,33 @@ class McpEndToEndTest {
     client.initialize();
   }
 
+  /** The admin tool: a read-only key gets a tool error, not a protocol error; a key with admin scope sets the type. */
+  @Test
+  void aReadOnlyKeyCallingTheAdminToolGetsAToolErrorAndAnAdminKeySetsTheType() {
+    Map<String, Object> args = Map.of("event_name", "mcp_upgrade", "category", "revenue", "reward", 25);
+    assertToolError(call("set_event_type", args), "not allowed");
+    assertEquals(0, rest("/v1/event-types").getJsonArray("items").stream()
+        .filter(o -> ((JsonObject) o).getString("event_name").equals("mcp_upgrade")).count());
+    McpSyncClient admin = McpClient.sync(HttpClientStreamableHttpTransport.builder(server.url(""))
+            .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + TestServer.KEY))
+            .build())
+        .requestTimeout(Duration.ofSeconds(60))
+        .build();
+    try {
+      admin.initialize();
+      JsonObject set = structured(admin.callTool(new McpSchema.CallToolRequest("set_event_type", args)));
+      assertEquals("revenue", set.getString("category"));
+      assertEquals(25.0, set.getDouble("reward"));
+      JsonObject stored = rest("/v1/event-types").getJsonArray("items").stream().map(JsonObject.class::cast)
+          .filter(o -> o.getString("event_name").equals("mcp_upgrade")).findFirst().orElseThrow();
+      assertEquals(25.0, stored.getDouble("reward"));
+      assertToolError(admin.callTool(new McpSchema.CallToolRequest("set_event_type",
+          Map.of("event_name", "x", "category", "bogus"))), "category");
+    } finally {
+      admin.closeGracefully();
+    }
+  }
+
   @AfterAll
   static void stop() {
     if (client != null) client.closeGracefully();
@@ -88,7 +115,9 @@ class McpEndToEndTest {
       assertTrue(t.description().length() > 80, t.name());
     }
     assertEquals(Set.of("get_contact_profile", "get_contact_shifts", "get_contact_preferences", "explain_send",
-        "get_send_metrics", "query_audience", "list_event_types"), names);
+        "get_send_metrics", "query_audience", "list_event_types", "set_event_type"), names);
+    McpSchema.Tool admin = tools.stream().filter(t -> t.name().equals("set_event_type")).findFirst().orElseThrow();
+    assertFalse(admin.annotations().readOnlyHint(), "the admin tool changes state");
     String shifts = tools.stream().filter(t -> t.name().equals("get_contact_shifts")).findFirst().orElseThrow().description();
     assertTrue(shifts.contains("insufficient_history") && shifts.contains("not 1 - p") && shifts.contains("alpha"), shifts);
     assertEquals("plan_next_send", client.listPrompts().prompts().get(0).name());
@@ -222,7 +251,7 @@ class McpEndToEndTest {
         + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"},"
         + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}]").body());
     assertEquals(2, batch.size());
-    assertEquals(7, batch.getJsonObject(1).getJsonObject("result").getJsonArray("tools").size());
+    assertEquals(8, batch.getJsonObject(1).getJsonObject("result").getJsonArray("tools").size());
   }
 
   private static HttpResponse<String> post(String key, String body) {
