@@ -97,6 +97,56 @@ final class Events {
     return serialize(batch, this::writeNdjson);
   }
 
+  /**
+   * The same events as Segment {@code track} messages in {@code /v1/batch} bodies of at most {@code maxBytes}
+   * (the Segment HTTP API allows 500 KB a batch): {@code userId} the contact, {@code messageId} the instance id,
+   * {@code context.timezone} and {@code properties} as the NDJSON rows have them.
+   */
+  List<Body> segmentBatches(int maxBytes) {
+    List<Body> bodies = new ArrayList<>();
+    Ascii out = new Ascii(maxBytes + 1024);
+    Ascii message = new Ascii(512);
+    int rows = 0;
+    out.add("{\"batch\":[");
+    for (int i = 0; i < size; i++) {
+      message.reset();
+      writeTrack(message, i);
+      if (rows > 0 && out.size() + message.size() + 3 > maxBytes) {
+        out.add("]}");
+        bodies.add(new Body(out.toByteArray(), rows));
+        out.reset();
+        out.add("{\"batch\":[");
+        rows = 0;
+      }
+      if (rows > 0) out.add(',');
+      out.add(message);
+      rows++;
+    }
+    if (rows > 0) {
+      out.add("]}");
+      bodies.add(new Body(out.toByteArray(), rows));
+    }
+    return bodies;
+  }
+
+  // {"type":"track","userId":"c012345","event":"app_open","messageId":"s-000001234",
+  //  "timestamp":"2026-11-02T10:11:12.345Z","context":{"timezone":"Europe/Berlin"},"properties":{"screen":"home"}}
+  private void writeTrack(Ascii out, int i) {
+    out.add("{\"type\":\"track\",\"userId\":\"c").digits(contact[i], 6);
+    out.add("\",\"event\":\"").add(NAMES[name[i]]);
+    out.add("\",\"messageId\":\"").add(idPrefix).digits(i, 9);
+    out.add("\",\"timestamp\":\"");
+    writeTime(out, i, 'T');
+    out.add('.').digits(millis[i], 3).add("Z\"");
+    if (hasTimezone(i)) {
+      out.add(",\"context\":{\"timezone\":\"").add(TIMEZONE).add("\"}");
+    }
+    if (screen[i] >= 0) {
+      out.add(",\"properties\":{\"screen\":\"").add(SCREENS[screen[i]]).add("\"}");
+    }
+    out.add('}');
+  }
+
   /** JSONEachRow bodies for ClickHouse's own inserts (phases B and C): the same rows in the same batches. */
   List<Body> jsonEachRow(int batch) {
     return serialize(batch, this::writeJsonEachRow);
@@ -215,6 +265,18 @@ final class Events {
       }
       size += len;
       return this;
+    }
+
+    /** Appends another buffer's bytes. */
+    Ascii add(Ascii other) {
+      ensure(other.size);
+      System.arraycopy(other.buf, 0, buf, size, other.size);
+      size += other.size;
+      return this;
+    }
+
+    int size() {
+      return size;
     }
 
     void reset() {

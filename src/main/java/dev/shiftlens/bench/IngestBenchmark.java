@@ -50,6 +50,7 @@ public final class IngestBenchmark {
   private String database = "shiftlens_bench";
   private boolean skipServer;
   private boolean skipClickhouse;
+  private boolean segment;
 
   private final BenchReport report = new BenchReport("ingest benchmark", 26);
 
@@ -59,12 +60,13 @@ public final class IngestBenchmark {
     IngestBenchmark bench = new IngestBenchmark();
     BenchArgs.main("ingest benchmark", "IngestBenchmark [--url URL] [--key KEY] [--events N] [--clients N]"
         + " [--batch N] [--seed N] [--server-pid PID] [--clickhouse-url URL] [--database NAME]"
-        + " [--skip-server] [--skip-clickhouse]", () -> bench.parse(args), bench::run);
+        + " [--skip-server] [--skip-clickhouse] [--segment]", () -> bench.parse(args), bench::run);
   }
 
   private void parse(String[] args) {
-    BenchArgs.parse(args, Set.of("--skip-server", "--skip-clickhouse"), flag -> {
+    BenchArgs.parse(args, Set.of("--skip-server", "--skip-clickhouse", "--segment"), flag -> {
       if (flag.equals("--skip-server")) skipServer = true;
+      else if (flag.equals("--segment")) segment = true;
       else skipClickhouse = true;
     }, (option, value) -> {
       switch (option) {
@@ -104,6 +106,16 @@ public final class IngestBenchmark {
         report.fail("server: " + e);
       }
     }
+    if (segment && server != null && server.failure() == null) {
+      try {
+        Loader.Result batch = segmentPhase(http, loader);
+        if (batch.failure() == null) {
+          report.row("segment / NDJSON ratio", String.format(Locale.ROOT, "%.2f", batch.rowsPerSecond() / server.rowsPerSecond()));
+        }
+      } catch (IOException e) {
+        report.fail("segment: " + e);
+      }
+    }
     if (!skipClickhouse) {
       for (Ceiling ceiling : Ceiling.values()) {
         try {
@@ -119,6 +131,48 @@ public final class IngestBenchmark {
     }
 
     return report.print();
+  }
+
+  /**
+   * Phase S (with --segment): the same events, under other instance ids so that none is a duplicate of
+   * phase A's, as Segment track messages to {@code POST /v1/batch} in batches of at most 450 KB (the
+   * Segment API's limit is 500 KB), with the key as HTTP Basic user name, as the Segment SDKs send it.
+   * Each message also creates its contact when missing, which the NDJSON phase's rows do not.
+   */
+  private Loader.Result segmentPhase(HttpClient http, Loader loader) throws Exception {
+    Events same = Events.generate(events, seed, Events.anchorFromNow(), "s-");
+    List<Body> bodies = same.segmentBatches(450_000);
+    report.log("segment: %d batches, %d MiB; sending with %d clients to %s/v1/batch", bodies.size(), bytes(bodies) >> 20,
+        clients, url);
+    URI uri = URI.create(url + "/v1/batch");
+    String basic = "Basic " + java.util.Base64.getEncoder().encodeToString((key + ":").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Loader.Target target = new Loader.Target() {
+      @Override
+      public HttpRequest request(Body body) {
+        return HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2)).header("Content-Type", "application/json")
+            .header("Authorization", basic).POST(Loader.bodyOf(body.bytes())).build();
+      }
+
+      @Override
+      public String check(Body body, String response) {
+        try {
+          JsonNode answer = JSON.readTree(response);
+          long ok = answer.path("accepted").asLong(-1) + answer.path("duplicates").asLong(0);
+          if (!answer.path("success").asBoolean(false) || answer.path("rejected").size() > 0 || ok != body.rows()) {
+            return "expected " + body.rows() + " messages accepted, got " + Loader.abbreviate(response);
+          }
+          return null;
+        } catch (IOException e) {
+          return "unreadable response: " + Loader.abbreviate(response);
+        }
+      }
+    };
+    System.gc();
+    double[] cpu = cpuNow();
+    Loader.Result result = loader.run(bodies, target);
+    cpuRows("segment", cpu);
+    report("segment", "segment events/s", result, "events");
+    return result;
   }
 
   // Phase A: POST /v1/events as NDJSON.
