@@ -17,11 +17,18 @@ public final class ContactRepository {
   private static final String LOCK = SqlFiles.postgres("contact_lock");
   private static final String UPSERT = SqlFiles.postgres("contact_upsert");
   private static final String GET = SqlFiles.postgres("contact_get");
+  private static final String CREATE_MISSING = SqlFiles.postgres("contact_create_missing");
 
   private final Pool pool;
 
   public ContactRepository(Pool pool) {
     this.pool = pool;
+  }
+
+  /** Creates the contacts of these ids that do not exist, with an unknown country; one statement, no locks. */
+  public Future<Void> createMissing(java.util.Collection<String> contactIds) {
+    if (contactIds.isEmpty()) return Future.succeededFuture();
+    return pool.preparedQuery(CREATE_MISSING).execute(Tuple.of(contactIds.toArray(String[]::new))).mapEmpty();
   }
 
   /** Merges the rows (one per contact id) in one transaction; returns the ids that were created or changed. */

@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code writeKey} in the body, or as a Bearer key; it must have the {@code ingest} scope.
  *
  * <p>Messages become events ({@code track}, {@code page}, {@code screen}), contact upserts
- * ({@code identify}, {@code group}, and an empty upsert for every event's contact so that it exists)
+ * ({@code identify}, {@code group}; an event's contact is created when missing, with an unknown country)
  * and identity links ({@code alias}, and {@code identify} with both {@code userId} and
  * {@code anonymousId}). A message that carries only an anonymous id is attributed to the user id it
  * is linked to, by a stored link or by an earlier message of the same body.
@@ -300,8 +300,17 @@ public final class SegmentApi {
       List<Object> byRow = new ArrayList<>(rejected.getList());
       byRow.sort(java.util.Comparator.comparingInt(o -> o instanceof JsonObject j ? j.getInteger("row") : ((Map<?, ?>) o).get("row") instanceof Integer n ? n : 0));
       JsonArray rejectedInOrder = new JsonArray(byRow);
+      // An event's contact only has to exist: those are created in one statement, without the locks an upsert
+      // that merges properties takes (a batch of events names thousands of contacts).
+      List<ContactUpsert> merges = new ArrayList<>();
+      List<String> bare = new ArrayList<>();
+      upserts.values().forEach(u -> {
+        if (u.country() == null && u.reach().isEmpty() && u.properties().isEmpty()) bare.add(u.contactId());
+        else merges.add(u);
+      });
       storeLinks(newLinks)
-          .compose(v -> contacts.upsert(new ArrayList<>(upserts.values())).recover(e -> Future.failedFuture(ApiException.storeUnavailable(e))))
+          .compose(v -> contacts.createMissing(bare).compose(x -> contacts.upsert(merges))
+              .recover(e -> Future.failedFuture(ApiException.storeUnavailable(e))))
           .compose(v -> {
             if (chunk.rows() == 0) return Future.<Void>succeededFuture();
             return events.awaitRoom().compose(x -> {
