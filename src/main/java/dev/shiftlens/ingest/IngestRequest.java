@@ -271,7 +271,7 @@ final class IngestRequest implements RecordSplitter.Sink {
     release.run();
     request.pause();
     request.response().putHeader("Connection", "close");
-    request.response().endHandler(v -> request.connection().close());
+    request.response().endHandler(v -> dev.shiftlens.platform.Bodies.lingerThenClose(request));
     Problems.write(request.response(), problem, request.path());
   }
 }

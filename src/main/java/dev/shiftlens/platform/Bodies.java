@@ -89,7 +89,46 @@ public final class Bodies {
   public static void closeAfterAnswer(HttpServerRequest request) {
     if (request.isEnded() || request.response().headWritten()) return;
     request.response().putHeader("Connection", "close");
-    request.response().endHandler(v -> request.connection().close());
+    request.response().endHandler(v -> lingerThenClose(request));
+  }
+
+  /** How long a closing connection keeps discarding what the client still sends, at most. */
+  private static final long LINGER_MS = 250;
+  /** How much of it, at most: raw bytes, never decompressed. */
+  private static final long LINGER_BYTES = 1 << 20;
+
+  /**
+   * Closes the connection of a request answered before its body ended, after a short linger: closing a
+   * socket with unread bytes makes the kernel reset the connection, and a client still sending its body
+   * may then never read the answer. So the rest of the body is read and dropped (raw, not decompressed)
+   * until it ends, {@link #LINGER_BYTES} have come, or {@link #LINGER_MS} have passed, whichever is first.
+   */
+  public static void lingerThenClose(HttpServerRequest request) {
+    io.vertx.core.http.HttpConnection connection = request.connection();
+    io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+    if (request.isEnded() || context == null) {
+      connection.close();
+      return;
+    }
+    io.vertx.core.Vertx vertx = context.owner();
+    long[] read = {0};
+    long timer = vertx.setTimer(LINGER_MS, t -> connection.close());
+    request.handler(chunk -> {
+      read[0] += chunk.length();
+      if (read[0] > LINGER_BYTES) {
+        vertx.cancelTimer(timer);
+        connection.close();
+      }
+    });
+    request.endHandler(v -> {
+      vertx.cancelTimer(timer);
+      connection.close();
+    });
+    request.exceptionHandler(e -> {
+      vertx.cancelTimer(timer);
+      connection.close();
+    });
+    request.resume();
   }
 
   private static boolean isLongerThan(String contentLength, int maxBytes) {
