@@ -72,15 +72,24 @@ public record PopulationModel(HourOfWeekProfile profile, Map<String, GammaPrior>
     return z;
   }
 
+  /** A contact's history in the zone it is read in, and the profile it is read against. */
+  public record Reading(ContactHistory history, HourOfWeekProfile profile) {}
+
   /**
-   * The history as the engine reads it: in its own zone when it has one; else in the zone its hours
-   * say ({@link ZoneInference}); else null, and the caller reads it against a flat profile, because a
-   * contact read in a zone that is not its own sees the population's busy hours at the wrong time (an
-   * unchanged New York contact read in UTC looks 2.5 times as active in the morning).
+   * How the engine reads a history: in its own zone when it has one; else in the zone its hours say
+   * ({@link ZoneInference}); else against a flat profile, because a contact read in a zone that is not
+   * its own sees the population's busy hours at the wrong time (an unchanged New York contact read in
+   * UTC looks 2.5 times as active in the morning).
    */
-  public ContactHistory located(ContactHistory history) {
-    if (history.zoneKnown()) return history;
-    return zones().infer(history.series().values()).map(e -> history.inZone(e.offset())).orElse(null);
+  public Reading reading(ContactHistory history) {
+    if (history.zoneKnown()) return new Reading(history, profile);
+    return placed(zones(), history).map(h -> new Reading(h, profile))
+        .orElseGet(() -> new Reading(history, HourOfWeekProfile.flat()));
+  }
+
+  /** The history in the zone its hours say, when they say one. */
+  private static java.util.Optional<ContactHistory> placed(ZoneInference zones, ContactHistory history) {
+    return zones.infer(history.series().values()).map(e -> history.inZone(e.offset()));
   }
 
   /** How one contact counts one event name: events per clump and the dispersion of clumps at a time scale. */
@@ -172,8 +181,7 @@ public record PopulationModel(HourOfWeekProfile profile, Map<String, GammaPrior>
       for (int i = 0; i < sample.size(); i++) {
         ContactHistory h = sample.get(i);
         if (h.zoneKnown()) continue;
-        ContactHistory located = zones.infer(h.series().values()).map(e -> h.inZone(e.offset())).orElse(h);
-        sample.set(i, located);
+        sample.set(i, placed(zones, h).orElse(h));
       }
     }
     // Priors and dispersions over every contact of the sample, a zero count where it lacks the name.

@@ -50,15 +50,11 @@ final class BaselineView {
    */
   static JsonObject of(String contactId, ContactHistory history, long asOfMillis, List<Baseline.Span> leftOut,
       PopulationModel model, int days, double windowHours) {
-    HourOfWeekProfile profile = model.profile();
     long to = Math.floorDiv(asOfMillis, HOUR_MS) * HOUR_MS;
     long from = to - days * 24L * HOUR_MS;
-    ContactHistory located = model.located(history);
-    if (located == null) {
-      profile = HourOfWeekProfile.flat(); // as the engine reads a contact its hours cannot place
-    } else {
-      history = located;
-    }
+    PopulationModel.Reading reading = model.reading(history); // as the engine reads the contact
+    history = reading.history();
+    HourOfWeekProfile profile = reading.profile();
     Baseline baseline = Baseline.of(history, asOfMillis, leftOut, profile, days);
     // The engine's model for a window of windowHours, on the same hours.
     HourGrid grid = HourGrid.of(history.zone(), baseline.fromMillis(), baseline.toMillis(), leftOut, profile);

@@ -107,13 +107,9 @@ public final class SendEvaluator {
     String overlappedBy = firstLater == null ? null : firstLater.sendId();
     if (history == null) return new Result(INSUFFICIENT, List.of(), List.of(), overlaps, overlappedBy, null, 0, null, Map.of(), Map.of());
 
-    HourOfWeekProfile profile = population.profile();
-    ContactHistory located = population.located(history);
-    if (located == null) {
-      profile = HourOfWeekProfile.flat(); // no zone, and its hours do not say one: every hour alike
-    } else {
-      history = located;
-    }
+    PopulationModel.Reading reading = population.reading(history);
+    history = reading.history();
+    HourOfWeekProfile profile = reading.profile();
     Baseline baseline = Baseline.of(history, send.sentAtMillis(), leftOut, profile, settings.baselineDays());
     double ew = profile.exposure(history.zone(), send.sentAtMillis(), send.windowEndMillis());
     String zone = history.zone().getId();

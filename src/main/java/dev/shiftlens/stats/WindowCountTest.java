@@ -97,10 +97,7 @@ public final class WindowCountTest {
     }
     double phi = dispersion;
     boolean point = isPoint(prior);
-    double a = prior == null ? JEFFREYS_SHAPE : point ? Double.POSITIVE_INFINITY : prior.shape();
-    double b = prior == null ? 0 : point ? Double.POSITIVE_INFINITY : prior.rate();
-    double rate = point ? prior.mean() : (a + n / phi) / (b + eb / phi);
-    double expected = rate * ew;
+    double expected = rate(n, eb, prior, phi) * ew;
     double x = k / clump;
     double step = 1 / clump;
     double mean = expected / clump; // clumps the window should hold
@@ -112,7 +109,7 @@ public final class WindowCountTest {
     }
     // Squared coefficients of variation of the window's clump rate: the rate's posterior, and what the
     // clumps vary beyond Poisson within a window; together one gamma of the same mean and variance.
-    double rateCv2 = point ? 0 : 1 / (a + n / phi);
+    double rateCv2 = point ? 0 : 1 / ((prior == null ? JEFFREYS_SHAPE : prior.shape()) + n / phi);
     double windowCv2 = Math.max(0, (phi / clump - 1) / mean);
     double cv2 = rateCv2 + windowCv2 + rateCv2 * windowCv2;
     if (!(cv2 > 1 / POINT_SHAPE)) return poisson(k, x, step, expected, mean, phi, alpha);
