@@ -8,14 +8,16 @@
 # missing or older than the sources, empties the benchmark databases, starts the server on port
 # 18080 and runs dev.shiftlens.bench.IngestBenchmark against it. Client options (such as
 # --skip-clickhouse or --batch 5000) are passed on. Exits non-zero when a check fails.
+# BENCH_PORT and BENCH_DATABASE choose another port and database names, so that two runs on one
+# machine do not meet.
 # See bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 EVENTS=${1:-1000000}
-PORT=18080
+PORT=${BENCH_PORT:-18080}
 KEY=bench-key
-DB=shiftlens_bench
+DB=${BENCH_DATABASE:-shiftlens_bench}
 CH_HTTP=http://127.0.0.1:8123
 # shellcheck source=bench/prepare.sh
 . bench/prepare.sh
@@ -84,7 +86,7 @@ say "the server is up (pid $SERVER_PID)"
 status=0
 # shellcheck disable=SC2086 # BENCH_CLIENT_JAVA_OPTS holds several JVM options
 java ${BENCH_CLIENT_JAVA_OPTS:-} -cp "$JAR" dev.shiftlens.bench.IngestBenchmark \
-  --url "http://127.0.0.1:$PORT" --key "$KEY" --events "$EVENTS" --clients 4 \
+  --url "http://127.0.0.1:$PORT" --key "$KEY" --database "$DB" --events "$EVENTS" --clients 4 \
   --server-pid "$SERVER_PID" "${@:2}" || status=$?
 if [ "$status" != 0 ]; then
   say "the benchmark failed (exit $status); server log: $LOG"
