@@ -73,6 +73,10 @@ public final class IngestMetrics {
       rejected.increment();
     }
 
+    void rejected(long rows) {
+      if (rows > 0) rejected.increment(rows);
+    }
+
     /** One write of {@code rows} rows that took {@code nanos}. */
     void batch(long rows, long nanos, boolean succeeded) {
       if (succeeded) batchRows.record(rows);
@@ -90,6 +94,7 @@ public final class IngestMetrics {
   final Dataset events;
   final Dataset sends;
   private final MeterRegistry registry;
+  private final java.util.List<AtomicInteger> activeRequests = new java.util.ArrayList<>();
 
   public IngestMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -111,9 +116,23 @@ public final class IngestMetrics {
         EventBatchWriter::waitingRequests);
   }
 
-  /** The ingestion requests in progress (of {@code SHIFTLENS_MAX_CONCURRENT_INGESTS}). */
+  /**
+   * Ingestion requests in progress, of each endpoint family that counts towards
+   * {@code SHIFTLENS_MAX_CONCURRENT_INGESTS} (the native endpoints, the Segment API): one gauge, their sum.
+   */
   void watchRequests(AtomicInteger active) {
-    gauge("shiftlens.ingest.requests.active", "Ingestion requests in progress", active, AtomicInteger::get);
+    boolean first;
+    synchronized (activeRequests) {
+      first = activeRequests.isEmpty();
+      activeRequests.add(active);
+    }
+    if (first) {
+      gauge("shiftlens.ingest.requests.active", "Ingestion requests in progress", activeRequests, list -> {
+        synchronized (list) {
+          return list.stream().mapToInt(AtomicInteger::get).sum();
+        }
+      });
+    }
   }
 
   private <T> void gauge(String name, String description, T object, java.util.function.ToDoubleFunction<T> value) {

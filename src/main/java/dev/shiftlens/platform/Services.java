@@ -77,7 +77,8 @@ public final class Services {
     ContactRepository contactRepository = new ContactRepository(pool);
     SendRepository sendRepository = new SendRepository(pool);
     this.ingest = new IngestApi(config, events, contactRepository, sendRepository, ingestMetrics);
-    this.segment = new dev.shiftlens.ingest.SegmentApi(keys, events, contactRepository, pool, config.http().maxConcurrentIngests());
+    this.segment = new dev.shiftlens.ingest.SegmentApi(keys, events, contactRepository, pool, ingestMetrics,
+        config.http().maxConcurrentIngests());
     this.contacts = new ContactApi(contactRepository);
     this.sends = new SendApi(sendRepository);
     this.eventTypes = new EventTypeRepository(pool);

@@ -3,6 +3,7 @@ package dev.shiftlens.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shiftlens.support.PrometheusText;
 import dev.shiftlens.support.TestServer;
 import dev.shiftlens.support.TestStores;
 import io.vertx.core.json.JsonArray;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -206,5 +208,91 @@ class SegmentHttpEndToEndTest {
     assertEquals("g1", new JsonObject(server.get("/v1/contacts/rs-user").body()).getJsonObject("properties").getString("group_id"));
     assertEquals(200, post("/v1/screen", basic(ingestKey), new JsonObject().put("userId", "rs-user").put("name", "Home")).statusCode());
     assertEquals(1, stored("contact_id = 'rs-user' AND event_name = 'screen_viewed'"));
+  }
+
+  /** A batch whose messages are given as raw JSON texts (some of them not what an encoder would write). */
+  private static byte[] rawBatch(String... messages) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes("{\"batch\":[".getBytes(StandardCharsets.UTF_8));
+    for (int i = 0; i < messages.length; i++) {
+      if (i > 0) out.write(',');
+      out.writeBytes(messages[i].getBytes(StandardCharsets.ISO_8859_1)); // one char, one byte: raw bytes pass as they are
+    }
+    out.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
+    return out.toByteArray();
+  }
+
+  private static String rawTrack(String messageId, String extra) {
+    return "{\"type\":\"track\",\"userId\":\"strict-1\",\"event\":\"Opened\",\"messageId\":\"" + messageId + "\"" + extra + "}";
+  }
+
+  @Test
+  void messagesThatNoStoreCouldKeepFaithfullyAreRejectedAloneNamingTheirField() {
+    byte[] body = rawBatch(
+        rawTrack("strict-a", ""),
+        rawTrack("strict-b", ",\"event\":\"Closed\""), // a key given twice
+        rawTrack("strict-c", ",\"properties\":{\"plan\":\"a\",\"plan\":\"b\"}"),
+        rawTrack("strict-d", ",\"properties\":{\"name\":\"x\\ud800y\"}"), // a lone surrogate, escaped
+        rawTrack("strict-e", ",\"properties\":{\"name\":\"caf\u00e9\"}"), // a Latin-1 byte: not UTF-8
+        rawTrack("strict-f", ",\"properties\":{\"n\":1" + "0".repeat(400) + "}"), // beyond a double
+        rawTrack("strict-g", ",\"properties\":{\"n\":1e999}"),
+        rawTrack("strict-h", ",\"properties\":{\"\\udc00\":1}"), // a lone surrogate in a key
+        rawTrack("strict-i", ",\"properties\":{\"name\":\"caf\u00c3\u00a9\"}")); // "café" in UTF-8: fine
+    HttpResponse<String> r = post("/v1/batch", basic(ingestKey), body, false);
+    assertEquals(200, r.statusCode(), r.body());
+    JsonObject answer = new JsonObject(r.body());
+    assertEquals(2, answer.getLong("accepted"), r.body());
+    JsonArray rejected = answer.getJsonArray("rejected");
+    String[][] expected = {{"1", "event"}, {"2", "properties"}, {"3", "properties.name"}, {"4", "properties.name"},
+        {"5", "properties.n"}, {"6", "properties.n"}, {"7", "properties"}};
+    assertEquals(expected.length, rejected.size(), r.body());
+    for (int i = 0; i < expected.length; i++) {
+      JsonObject rejection = rejected.getJsonObject(i);
+      assertEquals(Integer.parseInt(expected[i][0]), rejection.getInteger("row"), r.body());
+      assertEquals(expected[i][1], rejection.getString("field"), r.body());
+    }
+    assertTrue(rejected.getJsonObject(0).getString("error").contains("more than once"), r.body());
+    assertTrue(rejected.getJsonObject(1).getString("error").contains("'plan' more than once"), r.body());
+    assertTrue(rejected.getJsonObject(2).getString("error").contains("surrogate"), r.body());
+    assertTrue(rejected.getJsonObject(3).getString("error").contains("UTF-8"), r.body());
+    assertTrue(rejected.getJsonObject(4).getString("error").contains("out of range"), r.body());
+    assertEquals(2, stored("contact_id = 'strict-1'"));
+    assertEquals("{\"name\":\"café\"}", TestStores.clickhouse("SELECT any(metadata) FROM " + server.database
+        + ".events WHERE event_instance_id = 'strict-i'").strip());
+
+    // A single call is refused whole, naming the field; a body naming 'batch' twice is refused whole.
+    r = post("/v1/track", basic(ingestKey), rawTrack("strict-j", ",\"properties\":{\"a\":1,\"a\":2}").getBytes(StandardCharsets.UTF_8), false);
+    assertEquals(400, r.statusCode(), r.body());
+    assertEquals("properties", new JsonObject(r.body()).getString("field"), r.body());
+    r = post("/v1/batch", basic(ingestKey), ("{\"batch\":[" + rawTrack("strict-k", "") + "],\"batch\":[]}").getBytes(StandardCharsets.UTF_8), false);
+    assertEquals(400, r.statusCode(), r.body());
+    assertEquals(0, TestStores.clickhouseLong("SELECT count() FROM " + server.database + ".events WHERE event_instance_id IN ('strict-j', 'strict-k')"));
+  }
+
+  @Test
+  void segmentMessagesAreCountedInTheIngestMetersAsEventsAndContacts() throws Exception {
+    PrometheusText before = PrometheusText.parse(server.get("/metrics").body());
+    JsonArray items = new JsonArray()
+        .add(track("metrics-1", "metrics-a"))
+        .add(track("metrics-1", "metrics-b"))
+        .add(new JsonObject().put("type", "page").put("userId", "metrics-1").put("name", "Home").put("messageId", "metrics-c"))
+        .add(new JsonObject().put("type", "identify").put("userId", "metrics-1").put("traits", new JsonObject().put("plan", "pro")))
+        .add(new JsonObject().put("type", "track").put("userId", "metrics-1")) // no event
+        .add(new JsonObject().put("type", "group").put("userId", "metrics-1")); // no groupId
+    JsonObject body = new JsonObject().put("batch", items);
+    assertEquals(200, post("/v1/batch", basic(ingestKey), body).statusCode());
+    assertEquals(200, post("/v1/batch", basic(ingestKey), body.encode().getBytes(StandardCharsets.UTF_8), true).statusCode());
+    PrometheusText after = PrometheusText.parse(server.get("/metrics").body());
+    String rows = "shiftlens_ingest_rows_total";
+    String[][] deltas = {{"events", "accepted", "3"}, {"events", "duplicate", "3"}, {"events", "rejected", "2"},
+        {"contacts", "accepted", "2"}, {"contacts", "rejected", "2"}};
+    for (String[] d : deltas) {
+      assertEquals(Double.parseDouble(d[2]), after.sum(rows, "dataset", d[0], "outcome", d[1]) - before.sum(rows, "dataset", d[0], "outcome", d[1]),
+          d[0] + " " + d[1]);
+    }
+    assertTrue(after.sum("shiftlens_ingest_decoded_bytes_total") - before.sum("shiftlens_ingest_decoded_bytes_total") >= body.encode().length(),
+        "the gzip body's decoded bytes are counted");
+    assertTrue(after.sum("shiftlens_ingest_batch_rows_count", "dataset", "contacts") > before.sum("shiftlens_ingest_batch_rows_count", "dataset", "contacts"),
+        "the contact upserts are measured as writes");
   }
 }
