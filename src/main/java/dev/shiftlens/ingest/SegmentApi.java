@@ -7,7 +7,10 @@ import dev.shiftlens.platform.ApiKeys;
 import dev.shiftlens.platform.BodyDecoder;
 import dev.shiftlens.platform.Scope;
 import dev.shiftlens.platform.SqlFiles;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
@@ -63,9 +66,7 @@ public final class SegmentApi {
   private final int maxConcurrent;
   // Each request holds its whole body (at most 500 KB): bounding their number bounds memory.
   private final AtomicInteger active = new AtomicInteger();
-  // Contacts this server has made sure of: an event of theirs needs no statement in PostgreSQL (contacts
-  // are never deleted, so "exists" stays true). Keyed by a 128-bit hash of the id; bounded memory.
-  private final RecentKeys knownContacts = new RecentKeys(KNOWN_CONTACTS);
+  private final KnownContacts knownContacts = new KnownContacts(KNOWN_CONTACTS);
 
   public SegmentApi(ApiKeys keys, EventBatchWriter events, ContactRepository contacts, Pool pool, IngestMetrics metrics,
       int maxConcurrent) {
@@ -363,26 +364,20 @@ public final class SegmentApi {
     // one statement, without the locks an upsert that merges properties takes.
     List<ContactUpsert> merges = new ArrayList<>();
     List<String> bare = new ArrayList<>();
-    List<EventKey> bareKeys = new ArrayList<>();
     upserts.values().forEach(u -> {
-      if (u.country() == null && u.reach().isEmpty() && u.properties().isEmpty()) {
-        EventKey k = EventKey.hash(u.contactId().getBytes(StandardCharsets.UTF_8));
-        if (knownContacts.contains(k.hi(), k.lo())) return;
-        bare.add(u.contactId());
-        bareKeys.add(k);
-      } else {
-        merges.add(u);
-      }
+      if (u.country() == null && u.reach().isEmpty() && u.properties().isEmpty()) bare.add(u.contactId());
+      else merges.add(u);
     });
     // Links, contacts and events are stored side by side: a failure of either answers 503, and the retry
     // that follows finds the stored events to be duplicates and stores the rest.
     Future<Void> people = storeLinks(newLinks)
-        .compose(v -> written(bare.size(), contacts.createMissing(bare)).compose(x -> written(merges.size(), contacts.upsert(merges)))
+        .compose(v -> knownContacts.ensure(bare, ids -> written(ids.size(), contacts.createMissing(ids)))
+            .compose(x -> written(merges.size(), contacts.upsert(merges)))
+            .andThen(r -> {
+              if (r.succeeded()) knownContacts.add(merges.stream().map(ContactUpsert::contactId).toList());
+            })
             .recover(e -> Future.failedFuture(ApiException.storeUnavailable(e))))
-        .map(x -> {
-          bareKeys.forEach(k -> knownContacts.add(k.hi(), k.lo()));
-          return null;
-        });
+        .<Void>mapEmpty();
     Future<Void> stored = chunk.rows() == 0 ? Future.succeededFuture() : events.awaitRoom().compose(x -> {
       chunk.stamp(System.currentTimeMillis() / 1000);
       return events.submit(chunk);
@@ -390,7 +385,11 @@ public final class SegmentApi {
     metrics.events.rejected(rejectedEvents);
     metrics.contacts.rejected(rejectedContacts);
     long storedEvents = eventRows, contactMessages = contactRows;
-    Future.all(people, stored)
+    // Contacts may be created by a request on another event loop: the answer goes back to this one.
+    Context context = Vertx.currentContext();
+    Promise<Void> done = Promise.promise();
+    Future.all(people, stored).onComplete(r -> context.runOnContext(x -> done.handle(r.mapEmpty())));
+    done.future()
         .onFailure(ctx::fail)
         .onSuccess(v -> {
           metrics.events.stored(storedEvents, duplicateMessages);
