@@ -27,6 +27,7 @@ final class Events {
   final int size;
   final long anchorEpochSecond;
   private final String idPrefix; // "b-" for measured events, another prefix for the server's warm-up
+  private String contactPrefix = "c"; // Segment messages only: another one keeps a warm-up's contacts apart
   private final int[] contact;
   private final int[] secondOffset; // seconds before the anchor, 1 .. DAYS*86400
   private final short[] millis;
@@ -87,6 +88,12 @@ final class Events {
     return k ^ (k >>> 33);
   }
 
+  /** Segment messages name their contacts with this prefix instead of {@code c}. */
+  Events withContactPrefix(String prefix) {
+    contactPrefix = prefix;
+    return this;
+  }
+
   /** One contact in five is in Berlin and says so on every event; the others send no zone. */
   private boolean hasTimezone(int i) {
     return contact[i] % 5 == 0;
@@ -98,11 +105,12 @@ final class Events {
   }
 
   /**
-   * The same events as Segment {@code track} messages in {@code /v1/batch} bodies of at most {@code maxBytes}
+   * The same events as Segment {@code track} messages in {@code /v1/batch} bodies of at most {@code maxMessages}
+   * messages and {@code maxBytes}
    * (the Segment HTTP API allows 500 KB a batch): {@code userId} the contact, {@code messageId} the instance id,
    * {@code context.timezone} and {@code properties} as the NDJSON rows have them.
    */
-  List<Body> segmentBatches(int maxBytes) {
+  List<Body> segmentBatches(int maxBytes, int maxMessages) {
     List<Body> bodies = new ArrayList<>();
     Ascii out = new Ascii(maxBytes + 1024);
     Ascii message = new Ascii(512);
@@ -111,7 +119,7 @@ final class Events {
     for (int i = 0; i < size; i++) {
       message.reset();
       writeTrack(message, i);
-      if (rows > 0 && out.size() + message.size() + 3 > maxBytes) {
+      if (rows > 0 && (rows >= maxMessages || out.size() + message.size() + 3 > maxBytes)) {
         out.add("]}");
         bodies.add(new Body(out.toByteArray(), rows));
         out.reset();
@@ -132,7 +140,7 @@ final class Events {
   // {"type":"track","userId":"c012345","event":"app_open","messageId":"s-000001234",
   //  "timestamp":"2026-11-02T10:11:12.345Z","context":{"timezone":"Europe/Berlin"},"properties":{"screen":"home"}}
   private void writeTrack(Ascii out, int i) {
-    out.add("{\"type\":\"track\",\"userId\":\"c").digits(contact[i], 6);
+    out.add("{\"type\":\"track\",\"userId\":\"").add(contactPrefix).digits(contact[i], 6);
     out.add("\",\"event\":\"").add(NAMES[name[i]]);
     out.add("\",\"messageId\":\"").add(idPrefix).digits(i, 9);
     out.add("\",\"timestamp\":\"");

@@ -51,6 +51,8 @@ public final class IngestBenchmark {
   private boolean skipServer;
   private boolean skipClickhouse;
   private boolean segment;
+  private int segmentBatch = 100;
+  private int segmentClients = 100;
 
   private final BenchReport report = new BenchReport("ingest benchmark", 26);
 
@@ -60,7 +62,7 @@ public final class IngestBenchmark {
     IngestBenchmark bench = new IngestBenchmark();
     BenchArgs.main("ingest benchmark", "IngestBenchmark [--url URL] [--key KEY] [--events N] [--clients N]"
         + " [--batch N] [--seed N] [--server-pid PID] [--clickhouse-url URL] [--database NAME]"
-        + " [--skip-server] [--skip-clickhouse] [--segment]", () -> bench.parse(args), bench::run);
+        + " [--skip-server] [--skip-clickhouse] [--segment] [--segment-batch N] [--segment-clients N]", () -> bench.parse(args), bench::run);
   }
 
   private void parse(String[] args) {
@@ -80,6 +82,8 @@ public final class IngestBenchmark {
         case "--server-pid" -> serverPid = Long.parseLong(value);
         case "--clickhouse-url" -> clickhouseUrl = BenchReport.stripSlash(value);
         case "--database" -> database = value;
+        case "--segment-batch" -> segmentBatch = BenchReport.positive(option, value);
+        case "--segment-clients" -> segmentClients = BenchReport.positive(option, value);
         default -> throw new IllegalArgumentException("unknown option " + option);
       }
     });
@@ -108,7 +112,7 @@ public final class IngestBenchmark {
     }
     if (segment && server != null && server.failure() == null) {
       try {
-        Loader.Result batch = segmentPhase(http, loader);
+        Loader.Result batch = segmentPhase(http);
         if (batch.failure() == null) {
           report.row("segment / NDJSON ratio", String.format(Locale.ROOT, "%.2f", batch.rowsPerSecond() / server.rowsPerSecond()));
         }
@@ -135,15 +139,19 @@ public final class IngestBenchmark {
 
   /**
    * Phase S (with --segment): the same events, under other instance ids so that none is a duplicate of
-   * phase A's, as Segment track messages to {@code POST /v1/batch} in batches of at most 450 KB (the
-   * Segment API's limit is 500 KB), with the key as HTTP Basic user name, as the Segment SDKs send it.
-   * Each message also creates its contact when missing, which the NDJSON phase's rows do not.
+   * phase A's, as Segment track messages to {@code POST /v1/batch}, with the key as HTTP Basic user name,
+   * as the Segment SDKs send them: batches of {@code --segment-batch} messages (and at most 450 KB; the
+   * Segment API's limit is 500 KB) from {@code --segment-clients} senders at once, since Segment traffic
+   * comes from many SDK instances (or one CDP) sending small batches, not from one bulk loader. Each
+   * message also creates its contact when missing, which the NDJSON phase's rows do not.
+   *
+   * <p>Like phase A it starts on a warm server: the same number of warm-up events as phase A's, sent the
+   * same way, untimed, with contacts of their own (so that the measured events still create theirs).
    */
-  private Loader.Result segmentPhase(HttpClient http, Loader loader) throws Exception {
+  private Loader.Result segmentPhase(HttpClient http) throws Exception {
     Events same = Events.generate(events, seed, Events.anchorFromNow(), "s-");
-    List<Body> bodies = same.segmentBatches(450_000);
-    report.log("segment: %d batches, %d MiB; sending with %d clients to %s/v1/batch", bodies.size(), bytes(bodies) >> 20,
-        clients, url);
+    List<Body> bodies = same.segmentBatches(450_000, segmentBatch);
+    Loader loader = new Loader(http, segmentClients);
     URI uri = URI.create(url + "/v1/batch");
     String basic = "Basic " + java.util.Base64.getEncoder().encodeToString((key + ":").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     Loader.Target target = new Loader.Target() {
@@ -167,6 +175,16 @@ public final class IngestBenchmark {
         }
       }
     };
+    loader.warmUp(bodies, WARM_UP_REQUESTS);
+    if (serverWarmUp > 0) {
+      List<Body> warm = Events.generate(serverWarmUp, seed + 2, Events.anchorFromNow(), "ws-").withContactPrefix("w")
+          .segmentBatches(450_000, segmentBatch);
+      Loader.Result warmed = loader.run(warm, target);
+      if (warmed.failure() != null) throw new IOException("segment warm-up failed: " + warmed.failure());
+      report.log("segment: warmed up with %d other events of other contacts (not timed)", serverWarmUp);
+    }
+    report.log("segment: %d batches of at most %d messages, %d MiB; sending with %d clients to %s/v1/batch", bodies.size(),
+        segmentBatch, bytes(bodies) >> 20, segmentClients, url);
     System.gc();
     double[] cpu = cpuNow();
     Loader.Result result = loader.run(bodies, target);
@@ -389,8 +407,9 @@ public final class IngestBenchmark {
   private void cpuRows(String phase, double[] before) {
     double[] after = cpuNow();
     double perMillion = 1e6 / events;
-    if (before[0] >= 0 && after[0] >= 0 && phase.equals("server")) {
-      report.row("server CPU s/1M", String.format(Locale.ROOT, "%.2f", (after[0] - before[0]) * perMillion));
+    if (before[0] >= 0 && after[0] >= 0) {
+      report.row(phase.equals("server") ? "server CPU s/1M" : "server CPU s/1M, " + phase,
+          String.format(Locale.ROOT, "%.2f", (after[0] - before[0]) * perMillion));
     }
     if (before[1] >= 0 && after[1] >= 0) {
       report.row("CH CPU s/1M, " + (phase.equals("server") ? "phase A" : phase),
