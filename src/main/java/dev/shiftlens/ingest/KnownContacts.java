@@ -34,9 +34,15 @@ final class KnownContacts {
     List<String> mine = new ArrayList<>();
     List<Future<Void>> waits = new ArrayList<>();
     Promise<Void> created = Promise.promise();
+    // Looked up in a loop of their own, so that the cache misses of the lookups overlap.
+    String[] unknown = new String[ids.size()];
+    int n = 0;
     for (String id : ids) {
       EventKey k = key(id);
-      if (known.contains(k.hi(), k.lo())) continue;
+      if (!known.contains(k.hi(), k.lo())) unknown[n++] = id;
+    }
+    for (int i = 0; i < n; i++) {
+      String id = unknown[i];
       Future<Void> other = creating.putIfAbsent(id, created.future());
       if (other == null) mine.add(id);
       else if (other != created.future()) waits.add(other);

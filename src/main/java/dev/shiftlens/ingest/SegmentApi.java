@@ -51,7 +51,7 @@ public final class SegmentApi {
   static final String SCREEN_EVENT = "screen_viewed";
   private static final int MAX_TEXT = 4096;
   private static final int MAX_DEPTH = 16;
-  private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
+  static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
   private static final String LINKS_GET = SqlFiles.postgres("identity_links_get");
   private static final String LINKS_PUT = SqlFiles.postgres("identity_links_put");
   /** Messages counted as contacts in the ingest metrics; the others count as events. */
@@ -243,6 +243,7 @@ public final class SegmentApi {
   private void ingest(RoutingContext ctx, String type, SegmentBody body, long receivedAt) {
     List<JsonObject> messages = new ArrayList<>();
     List<JsonObject> rejected = new ArrayList<>();
+    Parsed[] early = null; // messages already read as events by the track reader
     Object sentAt;
     if (type == null) {
       List<SegmentBody.Range> items = body.batch();
@@ -255,6 +256,8 @@ public final class SegmentApi {
       } catch (RowException e) {
         throw e.field() == null ? ApiException.badRequest(e.getMessage()) : ApiException.badField(e.field(), e.getMessage());
       }
+      TrackReader tracks = new TrackReader(sentAt, shared, receivedAt);
+      early = new Parsed[items.size()];
       for (int i = 0; i < items.size(); i++) {
         SegmentBody.Range item = items.get(i);
         messages.add(null);
@@ -262,6 +265,8 @@ public final class SegmentApi {
           rejected.add(rejection(i, null, "a message is limited to 32 KB"));
           continue;
         }
+        early[i] = tracks.read(body.bytes(), item.start(), item.length());
+        if (early[i] != null) continue;
         JsonObject m;
         try {
           m = body.object(item, "");
@@ -300,9 +305,10 @@ public final class SegmentApi {
           rows.forEach(r -> out.put(r.getString(0), r.getString(1)));
           return out;
         });
+    Parsed[] read = early != null ? early : new Parsed[messages.size()];
     stored.onFailure(e -> ctx.fail(ApiException.storeUnavailable(e))).onSuccess(links -> {
       try {
-        store(ctx, type, messages, rejected, links, sentAt, receivedAt);
+        store(ctx, type, messages, read, rejected, links, sentAt, receivedAt);
       } catch (RuntimeException e) {
         ctx.fail(e);
       }
@@ -313,7 +319,7 @@ public final class SegmentApi {
    * Maps the messages and stores what they carry: links and contacts in PostgreSQL while the events go to
    * ClickHouse, and answers once all of it is stored.
    */
-  private void store(RoutingContext ctx, String type, List<JsonObject> messages, List<JsonObject> rejected,
+  private void store(RoutingContext ctx, String type, List<JsonObject> messages, Parsed[] read, List<JsonObject> rejected,
       Map<String, String> links, Object sentAt, long receivedAt) {
     Map<String, String> known = new HashMap<>(links);
     Map<String, String> newLinks = new LinkedHashMap<>();
@@ -322,7 +328,13 @@ public final class SegmentApi {
     BodyKeys seen = new BodyKeys(1 << 16);
     // Messages rejected before they could be read count as events, as do those of an unknown type.
     long eventRows = 0, eventDuplicates = 0, contactRows = 0, rejectedEvents = rejected.size(), rejectedContacts = 0;
+    Parsed[] parsed = read;
+    EventKey[] keys = new EventKey[messages.size()];
     for (int i = 0; i < messages.size(); i++) {
+      if (parsed[i] != null) { // a track with its user id: no link to resolve or record
+        keys[i] = parsed[i].event().key();
+        continue;
+      }
       JsonObject m = messages.get(i);
       if (m == null) continue;
       Parsed p;
@@ -344,10 +356,24 @@ public final class SegmentApi {
         newLinks.remove(p.link()[0]); // keeps the order of the latest link
         newLinks.put(p.link()[0], p.link()[1]);
       }
+      parsed[i] = p;
+      if (p.event() != null) keys[i] = p.event().key();
+    }
+    // The stored keys are looked up in a loop of their own: each lookup is a cache miss in a large table,
+    // and with nothing else in the loop the processor has several of them under way at once.
+    boolean[] stored = new boolean[keys.length];
+    RecentKeys recent = events.recentKeys();
+    for (int i = 0; i < keys.length; i++) {
+      EventKey k = keys[i];
+      if (k != null) stored[i] = recent.contains(k.hi(), k.lo());
+    }
+    for (int i = 0; i < parsed.length; i++) {
+      Parsed p = parsed[i];
+      if (p == null) continue;
       if (p.contact() != null) upserts.merge(p.contact().contactId(), p.contact(), ContactUpsert::then);
       if (p.event() != null) {
-        EventKey k = p.event().key();
-        if (!seen.add(k.hi(), k.lo()) || events.recentKeys().contains(k.hi(), k.lo())) {
+        EventKey k = keys[i];
+        if (!seen.add(k.hi(), k.lo()) || stored[i]) {
           eventDuplicates++;
         } else {
           chunk.add(p.event(), k);
@@ -378,7 +404,7 @@ public final class SegmentApi {
             })
             .recover(e -> Future.failedFuture(ApiException.storeUnavailable(e))))
         .<Void>mapEmpty();
-    Future<Void> stored = chunk.rows() == 0 ? Future.succeededFuture() : events.awaitRoom().compose(x -> {
+    Future<Void> written = chunk.rows() == 0 ? Future.succeededFuture() : events.awaitRoom().compose(x -> {
       chunk.stamp(System.currentTimeMillis() / 1000);
       return events.submit(chunk);
     });
@@ -388,7 +414,7 @@ public final class SegmentApi {
     // Contacts may be created by a request on another event loop: the answer goes back to this one.
     Context context = Vertx.currentContext();
     Promise<Void> done = Promise.promise();
-    Future.all(people, stored).onComplete(r -> context.runOnContext(x -> done.handle(r.mapEmpty())));
+    Future.all(people, written).onComplete(r -> context.runOnContext(x -> done.handle(r.mapEmpty())));
     done.future()
         .onFailure(ctx::fail)
         .onSuccess(v -> {
@@ -497,7 +523,7 @@ public final class SegmentApi {
   }
 
   /** A non-empty id: a string, or a number's digits; null otherwise. */
-  private static String id(Object v) {
+  static String id(Object v) {
     if (v instanceof String s) return s.isEmpty() ? null : s;
     if (v instanceof Integer || v instanceof Long || v instanceof java.math.BigInteger) return v.toString();
     return null;
@@ -527,15 +553,20 @@ public final class SegmentApi {
 
   /** Segment's clock-skew correction: {@code receivedAt - (sentAt - timestamp)}; else the timestamp; else receivedAt. */
   static long time(JsonObject m, Object batchSentAt, long receivedAt) throws RowException {
+    return time(m.getValue("timestamp"), m.getValue("originalTimestamp"), m.getValue("sentAt"), batchSentAt, receivedAt);
+  }
+
+  /** {@link #time(JsonObject, Object, long)} of a message's {@code timestamp}, {@code originalTimestamp} and {@code sentAt}. */
+  static long time(Object timestamp, Object originalTimestamp, Object sentAt, Object batchSentAt, long receivedAt) throws RowException {
     String field = "timestamp";
-    Object ts = m.getValue("timestamp");
+    Object ts = timestamp;
     if (ts == null) {
       field = "originalTimestamp";
-      ts = m.getValue("originalTimestamp");
+      ts = originalTimestamp;
     }
     if (ts == null) return receivedAt;
     long t = parseTime(field, ts);
-    Object sent = m.getValue("sentAt") != null ? m.getValue("sentAt") : batchSentAt;
+    Object sent = sentAt != null ? sentAt : batchSentAt;
     if (sent != null) t = receivedAt - (parseTime("sentAt", sent) - t);
     if (t < Fields.MIN_TIME) throw new RowException(field, "is before 2000-01-01: " + Times.format(t));
     if (t > receivedAt + Fields.MAX_FUTURE) throw new RowException(field, "is more than 24 hours in the future: " + Times.format(t));

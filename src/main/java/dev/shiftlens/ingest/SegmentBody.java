@@ -47,6 +47,10 @@ final class SegmentBody {
     return body;
   }
 
+  byte[] bytes() {
+    return bytes;
+  }
+
   /** The {@code batch} messages, or null when the body has no {@code batch} array. */
   List<Range> batch() {
     return batch;
