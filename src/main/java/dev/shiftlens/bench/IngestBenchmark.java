@@ -400,7 +400,29 @@ public final class IngestBenchmark {
   /** Logs how a load went and adds its rate and duration to the summary. */
   /** CPU seconds so far of the server and of ClickHouse. */
   private double[] cpuNow() {
-    return new double[] {ProcessCpu.seconds(serverPid), ProcessCpu.seconds(clickhousePid)};
+    return new double[] {ProcessCpu.seconds(serverPid), ProcessCpu.seconds(clickhousePid), metric(EVENT_INSERTS),
+        metric(EVENT_INSERT_ROWS), metric(CONTACT_WRITES), metric(CONTACT_WRITE_SECONDS)};
+  }
+
+  private static final String EVENT_INSERTS = "shiftlens_ingest_batch_rows_count{dataset=\"events\"}";
+  private static final String EVENT_INSERT_ROWS = "shiftlens_ingest_batch_rows_sum{dataset=\"events\"}";
+  private static final String CONTACT_WRITES = "shiftlens_ingest_batch_seconds_count{dataset=\"contacts\",outcome=\"stored\"}";
+  private static final String CONTACT_WRITE_SECONDS = "shiftlens_ingest_batch_seconds_sum{dataset=\"contacts\",outcome=\"stored\"}";
+
+  /** A sample of the server's /metrics, or -1 when it cannot be read. */
+  private double metric(String sample) {
+    try {
+      HttpResponse<String> r = Loader.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/metrics"))
+          .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      for (String line : r.body().split("\n")) {
+        if (line.startsWith(sample + " ")) return Double.parseDouble(line.substring(sample.length() + 1).strip());
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return -1;
   }
 
   /** CPU seconds the server and ClickHouse used during a phase, per million rows. */
@@ -410,6 +432,15 @@ public final class IngestBenchmark {
     if (before[0] >= 0 && after[0] >= 0) {
       report.row(phase.equals("server") ? "server CPU s/1M" : "server CPU s/1M, " + phase,
           String.format(Locale.ROOT, "%.2f", (after[0] - before[0]) * perMillion));
+    }
+    if (before[2] >= 0 && after[2] > before[2]) {
+      // the group commit's inserts: what ClickHouse's cost per event depends on most
+      report.row("events per CH insert, " + (phase.equals("server") ? "phase A" : phase), String.format(Locale.ROOT, "%.0f   (%.0f inserts)",
+          (after[3] - before[3]) / (after[2] - before[2]), after[2] - before[2]));
+    }
+    if (before[4] >= 0 && after[4] > before[4]) {
+      report.row("contact writes, " + phase, String.format(Locale.ROOT, "%.0f, %.0f ms each on average",
+          after[4] - before[4], 1000 * (after[5] - before[5]) / (after[4] - before[4])));
     }
     if (before[1] >= 0 && after[1] >= 0) {
       report.row("CH CPU s/1M, " + (phase.equals("server") ? "phase A" : phase),
