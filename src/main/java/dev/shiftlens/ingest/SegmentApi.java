@@ -66,7 +66,7 @@ public final class SegmentApi {
   private final int maxConcurrent;
   // Each request holds its whole body (at most 500 KB): bounding their number bounds memory.
   private final AtomicInteger active = new AtomicInteger();
-  private final KnownContacts knownContacts = new KnownContacts(KNOWN_CONTACTS);
+  private final KnownContacts knownContacts;
 
   public SegmentApi(ApiKeys keys, EventBatchWriter events, ContactRepository contacts, Pool pool, IngestMetrics metrics,
       int maxConcurrent) {
@@ -76,6 +76,7 @@ public final class SegmentApi {
     this.contacts = contacts;
     this.pool = pool;
     this.metrics = metrics;
+    this.knownContacts = new KnownContacts(KNOWN_CONTACTS, ids -> written(ids.size(), contacts.createMissing(ids)));
     metrics.watchRequests(active);
   }
 
@@ -397,7 +398,7 @@ public final class SegmentApi {
     // Links, contacts and events are stored side by side: a failure of either answers 503, and the retry
     // that follows finds the stored events to be duplicates and stores the rest.
     Future<Void> people = storeLinks(newLinks)
-        .compose(v -> knownContacts.ensure(bare, ids -> written(ids.size(), contacts.createMissing(ids)))
+        .compose(v -> knownContacts.ensure(bare)
             .compose(x -> written(merges.size(), contacts.upsert(merges)))
             .andThen(r -> {
               if (r.succeeded()) knownContacts.add(merges.stream().map(ContactUpsert::contactId).toList());
