@@ -435,11 +435,11 @@ public final class IngestBenchmark {
     }
     if (before[2] >= 0 && after[2] > before[2]) {
       // the group commit's inserts: what ClickHouse's cost per event depends on most
-      report.row("events per CH insert, " + (phase.equals("server") ? "phase A" : phase), String.format(Locale.ROOT, "%.0f   (%.0f inserts)",
+      report.row("events/insert, " + (phase.equals("server") ? "phase A" : phase), String.format(Locale.ROOT, "%.0f   (%.0f inserts into ClickHouse)",
           (after[3] - before[3]) / (after[2] - before[2]), after[2] - before[2]));
     }
     if (before[4] >= 0 && after[4] > before[4]) {
-      report.row("contact writes, " + phase, String.format(Locale.ROOT, "%.0f, %.0f ms each on average",
+      report.row("contact writes, " + phase, String.format(Locale.ROOT, "%.0f   (%.0f ms each on average)",
           after[4] - before[4], 1000 * (after[5] - before[5]) / (after[4] - before[4])));
     }
     if (before[1] >= 0 && after[1] >= 0) {
