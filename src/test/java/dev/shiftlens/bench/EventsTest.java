@@ -81,4 +81,33 @@ class EventsTest {
     }
     return rows;
   }
+
+  @Test
+  void segmentBatchesHoldTheSameEventsAsTrackMessagesWithinTheirMessageAndByteLimits() throws Exception {
+    Events events = Events.generate(1_050, 9, ANCHOR);
+    List<Body> small = events.segmentBatches(450_000, 100);
+    assertEquals(11, small.size());
+    assertEquals(50, small.get(10).rows());
+    List<Body> big = events.segmentBatches(20_000, 100_000);
+    assertTrue(big.size() > 1, "cut by bytes");
+    for (Body b : big) assertTrue(b.bytes().length <= 20_000, "at most 20,000 bytes: " + b.bytes().length);
+    List<JsonNode> ndjson = rows(events.ndjson(1_050));
+    int i = 0;
+    for (Body b : small) {
+      JsonNode batch = JSON.readTree(b.bytes()).path("batch");
+      assertEquals(b.rows(), batch.size());
+      for (JsonNode m : batch) {
+        JsonNode row = ndjson.get(i++);
+        assertEquals("track", m.path("type").asText());
+        assertEquals(row.path("contact_id").asText(), m.path("userId").asText());
+        assertEquals(row.path("event_name").asText(), m.path("event").asText());
+        assertEquals(row.path("timestamp").asText(), m.path("timestamp").asText());
+        assertEquals(row.path("timezone").asText(""), m.path("context").path("timezone").asText(""));
+        assertEquals(row.path("metadata"), m.path("properties"));
+      }
+    }
+    assertEquals(1_050, i);
+    JsonNode warm = JSON.readTree(Events.generate(10, 9, ANCHOR).withContactPrefix("w").segmentBatches(450_000, 100).get(0).bytes());
+    assertTrue(warm.path("batch").get(0).path("userId").asText().startsWith("w"), warm.toString());
+  }
 }
