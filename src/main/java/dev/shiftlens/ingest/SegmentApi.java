@@ -240,7 +240,10 @@ public final class SegmentApi {
   /** One message's outcome: an event, a contact upsert, a link; any may be null. */
   record Parsed(EventRow event, ContactUpsert contact, String[] link) {}
 
-  /** Messages of a body in order; a null stands for one already rejected. */
+  /**
+   * Reads the messages of a body in order (a track with its user id straight into an event, the others into
+   * a tree that {@link #parse} maps), looks up the links of the anonymous ids among them, then stores.
+   */
   private void ingest(RoutingContext ctx, String type, SegmentBody body, long receivedAt) {
     List<JsonObject> messages = new ArrayList<>();
     List<JsonObject> rejected = new ArrayList<>();
@@ -387,8 +390,8 @@ public final class SegmentApi {
     long acceptedMessages = eventRows + contactRows, duplicateMessages = eventDuplicates;
     rejected.sort(java.util.Comparator.comparingInt(o -> o.getInteger("row")));
     JsonArray rejectedInOrder = new JsonArray(new ArrayList<>(rejected));
-    // An event's contact only has to exist: those this server has not made sure of already are created in
-    // one statement, without the locks an upsert that merges properties takes.
+    // An event's contact only has to exist: those this server has not made sure of already are created
+    // (KnownContacts, with those of concurrent requests) without the locks an upsert that merges properties takes.
     List<ContactUpsert> merges = new ArrayList<>();
     List<String> bare = new ArrayList<>();
     upserts.values().forEach(u -> {
