@@ -83,6 +83,21 @@ public final class StatusApi {
         .put("held_event_bytes", writer.heldBytes())
         .put("stored_event_rows", writer.storedRows())
         .put("event_inserts", writer.inserts())
-        .put("last_store_error", writer.recentError());
+        .put("last_store_error", writer.recentError())
+        .put("spool", spool(writer));
+  }
+
+  /** The local spool of events that ClickHouse could not take yet. */
+  static JsonObject spool(EventBatchWriter writer) {
+    return new JsonObject()
+        .put("state", writer.spoolState().name().toLowerCase(java.util.Locale.ROOT))
+        .put("bytes", writer.spoolBytes())
+        .put("max_bytes", writer.spoolMaxBytes())
+        .put("records", writer.spoolRecords())
+        .put("event_rows", writer.spoolRows())
+        .put("oldest_record_age_seconds", Math.round(writer.spoolOldestAgeSeconds() * 10) / 10.0)
+        .put("spooled_event_rows", writer.spooledRows())
+        .put("replayed_event_rows", writer.replayedRows())
+        .put("already_stored_event_rows", writer.alreadyStoredRows());
   }
 }
