@@ -144,8 +144,7 @@ public final class EventBatchWriter {
         LOG.info("the spool holds " + spool.records() + " records (" + spool.rows() + " events) from an earlier run; "
             + "they are inserted before new events");
         synchronized (this) {
-          spooling = true;
-          startDrainerLocked();
+          spooling = true; // drained once the schema is known to be there: see startDraining()
         }
       }
     } else {
@@ -154,6 +153,13 @@ public final class EventBatchWriter {
     }
     metrics.watch(this);
     this.timer = vertx.setPeriodic(Math.max(1, config.lingerMillis() / 2 + 1), id -> tick());
+  }
+
+  /** Starts inserting what the spool holds from an earlier run; called once the events table surely exists. */
+  public void startDraining() {
+    synchronized (this) {
+      if (spooling) startDrainerLocked();
+    }
   }
 
   RecentKeys recentKeys() {
