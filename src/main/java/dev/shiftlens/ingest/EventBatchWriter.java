@@ -140,7 +140,11 @@ public final class EventBatchWriter {
         throw new IllegalStateException("SHIFTLENS_SPOOL_DIR: " + e.getMessage(), e);
       }
       this.spoolThread = vertx.createSharedWorkerExecutor("shiftlens-spool", 1);
-      if (!spool.isEmpty()) {
+      if (config.spoolAlways()) {
+        synchronized (this) {
+          spooling = true; // for good: every event goes through the spool
+        }
+      } else if (!spool.isEmpty()) {
         LOG.info("the spool holds " + spool.records() + " records (" + spool.rows() + " events) from an earlier run; "
             + "they are inserted before new events");
         synchronized (this) {
@@ -281,7 +285,7 @@ public final class EventBatchWriter {
 
   public synchronized SpoolState spoolState() {
     if (spool == null) return SpoolState.DISABLED;
-    if (!spooling) return SpoolState.EMPTY;
+    if (!spooling || (spool.isEmpty() && toSpool.isEmpty() && !appending)) return SpoolState.EMPTY;
     return drainFailing ? SpoolState.WAITING : SpoolState.DRAINING;
   }
 
@@ -463,7 +467,7 @@ public final class EventBatchWriter {
             draining = false;
             return;
           }
-          pause = result.result() == Drained.MORE ? 0 : 20;
+          pause = result.result() == Drained.MORE ? 0 : config.spoolAlways() ? 5 : 20;
         } else {
           drainFailing = true;
           drainFailures++;
@@ -488,7 +492,7 @@ public final class EventBatchWriter {
     if (records.isEmpty()) {
       synchronized (this) {
         // Empty, and nothing on its way in: new chunks may go straight to ClickHouse again.
-        if (toSpool.isEmpty() && !appending && spool.isEmpty()) {
+        if (!config.spoolAlways() && toSpool.isEmpty() && !appending && spool.isEmpty()) {
           spooling = false;
           LOG.info("the local spool is empty; events go straight to ClickHouse again");
           return Drained.EMPTY;

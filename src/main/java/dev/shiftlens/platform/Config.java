@@ -88,7 +88,8 @@ public record Config(
    * {@code maxInFlightInserts} inserts at a time; at most {@code maxPendingBytes} wait in memory,
    * and a request that cannot get room within {@code saturationTimeoutMillis} is answered 503.
    * While ClickHouse cannot take inserts, events are kept in a local spool in {@code spoolDir} of at most
-   * {@code spoolMaxBytes} (0: no spool, a failed insert is retried for {@code storeRetryMillis}, then 503).
+   * {@code spoolMaxBytes} (0: no spool, a failed insert is retried for {@code storeRetryMillis}, then 503);
+   * with {@code spoolAlways}, every event goes through the spool (answered once synced to disk).
    */
   public record Ingest(
       int batchRows,
@@ -99,7 +100,8 @@ public record Config(
       int storeRetryMillis,
       int recentKeys,
       String spoolDir,
-      long spoolMaxBytes) {}
+      long spoolMaxBytes,
+      boolean spoolAlways) {}
 
   /** Response windows of sends: per channel, else the default. */
   public record Windows(double defaultHours, Map<String, Double> perChannel) {
@@ -198,8 +200,9 @@ public record Config(
             r.integer("SHIFTLENS_INGEST_RECENT_KEYS", 1_000_000, 0, 100_000_000),
             // One directory per database by default, so that servers of other databases started in the
             // same directory never share a spool (one server per spool: it is locked).
-            r.string("SHIFTLENS_SPOOL_DIR", "spool/" + clickhouseDatabase),
-            r.longValue("SHIFTLENS_SPOOL_MAX_BYTES", 1L << 30, 0, 1L << 50)),
+            nonBlank(r, "SHIFTLENS_SPOOL_DIR", "spool/" + clickhouseDatabase),
+            r.longValue("SHIFTLENS_SPOOL_MAX_BYTES", 1L << 30, 0, 1L << 50),
+            r.bool("SHIFTLENS_SPOOL_ALWAYS", false)),
         new Windows(
             r.decimal("SHIFTLENS_WINDOW_HOURS", 24, 0, 168),
             r.channelHours("SHIFTLENS_CHANNEL_WINDOW_HOURS")),
@@ -240,6 +243,12 @@ public record Config(
         r.decimal("SHIFTLENS_ALPHA", 0.05, 0, 0.5),
         r.integer("SHIFTLENS_PROFILE_CONTACTS", 5_000, 100, 10_000_000),
         r.integer("SHIFTLENS_PROFILE_REFRESH_MINUTES", 60, 1, 7 * 24 * 60));
+  }
+
+  private static String nonBlank(Reader r, String name, String fallback) {
+    String v = r.string(name, fallback);
+    if (v.isEmpty()) throw new ConfigException(name, "must name a directory");
+    return v;
   }
 
   private static Postgres postgres(Reader r) {
