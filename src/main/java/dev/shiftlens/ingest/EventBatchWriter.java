@@ -452,7 +452,9 @@ public final class EventBatchWriter {
   /** One drain attempt on the ClickHouse pool, then the next: at once after progress, later after a failure. */
   private void drainStep() {
     synchronized (this) {
-      if (closed) {
+      // At shutdown the drainer goes on while it makes progress (until close's deadline), and stops
+      // when the spool is empty or ClickHouse is down: the rest is inserted at the next start.
+      if (closed && (drainFailing || spool.isEmpty())) {
         draining = false;
         return;
       }
@@ -669,7 +671,12 @@ public final class EventBatchWriter {
       idle = queue.isEmpty() && inFlight == 0 && toSpool.isEmpty() && !appending && !draining;
     }
     if (idle || System.currentTimeMillis() > deadline) {
-      closeSpool();
+      boolean drainerStopped;
+      synchronized (this) {
+        drainerStopped = !draining;
+      }
+      // A drainer still inserting at the deadline keeps the spool; the process exits and the lock with it.
+      if (drainerStopped) closeSpool();
       done.complete();
     } else {
       vertx.setTimer(10, id -> drain(done, deadline));

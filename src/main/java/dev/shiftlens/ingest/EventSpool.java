@@ -293,24 +293,43 @@ final class EventSpool implements AutoCloseable {
     long now = System.currentTimeMillis();
     List<Entry> added = new ArrayList<>(chunks.size());
     long at = activeSize;
-    for (EventChunk c : chunks) {
-      ByteBuffer head = ByteBuffer.allocate(HEADER_BYTES + 4 * c.rows()).order(ByteOrder.LITTLE_ENDIAN);
-      head.putInt(MAGIC).putInt(c.byteSize()).putInt(c.rows()).putInt(uncertain ? UNCERTAIN : 0).putLong(now).putInt(0);
-      for (int i = 0; i < c.rows(); i++) head.putInt(c.stampOffset(i));
-      CRC32C crc = new CRC32C();
-      crc.update(head.array(), 4, HEADER_BYTES - 8);
-      crc.update(head.array(), HEADER_BYTES, 4 * c.rows());
-      crc.update(c.bytes(), 0, c.byteSize());
-      head.putInt(HEADER_BYTES - 4, (int) crc.getValue());
-      head.flip();
-      ByteBuffer[] parts = {head, ByteBuffer.wrap(c.bytes(), 0, c.byteSize())};
-      long size = head.remaining() + (long) c.byteSize();
-      long written = 0;
-      while (written < size) written += active.write(parts);
-      added.add(new Entry(activeSegment, at, (int) size, c.rows(), now, uncertain));
-      at += size;
+    try {
+      for (EventChunk c : chunks) {
+        ByteBuffer head = ByteBuffer.allocate(HEADER_BYTES + 4 * c.rows()).order(ByteOrder.LITTLE_ENDIAN);
+        head.putInt(MAGIC).putInt(c.byteSize()).putInt(c.rows()).putInt(uncertain ? UNCERTAIN : 0).putLong(now).putInt(0);
+        for (int i = 0; i < c.rows(); i++) head.putInt(c.stampOffset(i));
+        CRC32C crc = new CRC32C();
+        crc.update(head.array(), 4, HEADER_BYTES - 8);
+        crc.update(head.array(), HEADER_BYTES, 4 * c.rows());
+        crc.update(c.bytes(), 0, c.byteSize());
+        head.putInt(HEADER_BYTES - 4, (int) crc.getValue());
+        head.flip();
+        ByteBuffer[] parts = {head, ByteBuffer.wrap(c.bytes(), 0, c.byteSize())};
+        long size = head.remaining() + (long) c.byteSize();
+        long written = 0;
+        while (written < size) written += active.write(parts);
+        added.add(new Entry(activeSegment, at, (int) size, c.rows(), now, uncertain));
+        at += size;
+      }
+      active.force(false);
+    } catch (IOException | RuntimeException e) {
+      // Nothing of this append was acknowledged. Records appended later must not follow a torn one in
+      // the same file (reading a segment stops at the first bad record), so cut it off, and start a
+      // new segment whatever happens.
+      try {
+        active.truncate(activeSize);
+      } catch (IOException ignored) {
+        // the new segment keeps later records apart all the same
+      }
+      synchronized (this) {
+        try {
+          rollLocked();
+        } catch (IOException closing) {
+          e.addSuppressed(closing);
+        }
+      }
+      throw e;
     }
-    active.force(false);
     activeSize = at;
     synchronized (this) {
       for (Entry e : added) {
@@ -322,10 +341,11 @@ final class EventSpool implements AutoCloseable {
   }
 
   private void rollLocked() throws IOException {
-    if (active != null) active.close();
+    FileChannel old = active;
     active = null;
     activeSegment++;
     activeSize = 0;
+    if (old != null) old.close();
     if (entries.isEmpty()) deleteSegmentsBefore(activeSegment);
   }
 
