@@ -116,6 +116,18 @@ class HostileRequestsEndToEndTest {
     return out.toByteArray();
   }
 
+  /** {@code n} zero bytes, gzipped: a small body that unpacks to much. */
+  private static byte[] zeros(int n) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out, 1 << 16)) {
+      byte[] block = new byte[1 << 20];
+      for (int i = 0; i < n / block.length; i++) z.write(block);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return out.toByteArray();
+  }
+
   private static byte[] deflate(byte[] body) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (DeflaterOutputStream z = new DeflaterOutputStream(out)) {
@@ -338,6 +350,40 @@ class HostileRequestsEndToEndTest {
             })));
     c.add(new Case("health while ClickHouse is down shows the spool", toDown("GET", "/health", null, null), 503,
         has("clickhouse", "down").andThen(body -> assertTrue(((Number) at(body, "ingest.spool.records")).longValue() >= 3, body.encode()))));
+
+    // the wide row, gzip bombs and slow upload, in the corpus too (their own tests measure more)
+    StringBuilder wide = new StringBuilder("{\"contact_id\":\"wide\",\"timestamp\":\"" + T + "\",\"event_name\":\"x\"");
+    for (int i = 0; i < 85_000; i++) wide.append(",\"k").append(i).append("\":0");
+    c.add(new Case("a row of 85,000 keys is read in linear time", post("/v1/events", NDJSON, wide.append('}').toString()), 200, counts(1, 0)));
+    byte[] bomb = zeros(256 << 20);
+    c.add(new Case("a gzip bomb without a key is refused unread", HttpRequest.newBuilder(URI.create(server.url("/v1/events")))
+        .header("Content-Type", NDJSON).header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(bomb)),
+        401, problem("Unauthorized", "")));
+    c.add(new Case("a gzip bomb whose first byte is not JSON stops at it", postBytes("/v1/events", JSON, bomb, "Content-Encoding", "gzip"),
+        400, problem("Bad Request", "")));
+    c.add(new Case("a body trickled at a byte a second is cut", req("POST", "/v1/events", NDJSON, null)
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.InputStream() {
+          private int sent;
+
+          @Override
+          public int read(byte[] into, int at, int length) {
+            int b = read();
+            if (b < 0) return -1;
+            into[at] = (byte) b;
+            return 1;
+          }
+
+          @Override
+          public int read() {
+            if (sent >= 30) return -1;
+            try {
+              Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+              return -1;
+            }
+            return okEvent.charAt(sent++);
+          }
+        })), 408, problem("Request Timeout", "slower than")));
 
     // more malformed requests
     c.add(new Case("a JSON array followed by more", post("/v1/events", JSON, "[" + event("trail", "") + "] [1]"), 400, problem("Bad Request", "")));
