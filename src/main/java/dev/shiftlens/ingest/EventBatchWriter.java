@@ -40,8 +40,9 @@ import java.util.logging.Logger;
  * its rows, so a read right after sees them, and the spool costs nothing. When an insert fails, it is
  * not retried: its chunks (already RowBinary) are appended to the spool, flagged as possibly stored
  * (the failure may have come after ClickHouse committed them), and from then on every chunk goes to the
- * spool too, after those queued before it: nothing overtakes, so the spool holds the events in the
- * order they were handed over. Appends are grouped and synced with one {@code fsync}, on the spool's
+ * spool too, after those queued before it: nothing overtakes them (only an insert already running
+ * when another failed may still complete), so the spool holds the events in the order they were
+ * handed over. Appends are grouped and synced with one {@code fsync}, on the spool's
  * own thread; only then are their requests answered 200, and their keys remembered as stored so that a
  * client's retry is recognised. A chunk that does not fit in the spool's bound is answered 503 with
  * Retry-After, as every chunk was before the spool existed.
