@@ -117,6 +117,9 @@ public final class PrivateClickHouse implements AutoCloseable {
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("log/stdout.log").toFile()))
           .start();
+      Process started = process;
+      // Never left behind by a test JVM that ends without closing it.
+      Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "private-clickhouse-kill"));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!answers()) {
         if (!process.isAlive()) throw new IllegalStateException("the private ClickHouse exited: " + tail());
