@@ -3,6 +3,7 @@ package dev.shiftlens.ingest;
 import dev.shiftlens.platform.ApiException;
 import dev.shiftlens.platform.ClickHouse;
 import dev.shiftlens.platform.Config;
+import dev.shiftlens.platform.SqlFiles;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -55,7 +56,20 @@ import java.util.logging.Logger;
  * their keys it holds and leaves those rows out: so a replay stores each row once. While ClickHouse is
  * down it tries again with a growing pause (up to 5 s). When the spool is empty (decided under this
  * writer's lock, with no append pending) the writer returns to the direct path. At start a spool left
- * by a crash is read back, its keys remembered, and drained.
+ * by a crash is read back, its keys remembered, and drained once the schema is checked.
+ *
+ * <p>Why this shape: spooling every event (a write-ahead log in front of ClickHouse) would answer
+ * requests before their rows can be read and add an {@code fsync} and a second copy to the healthy
+ * path, which is the one that must keep pace with ClickHouse's own insert ({@code SHIFTLENS_SPOOL_ALWAYS}
+ * does exactly that, to measure it). Not retrying a failed insert while the spool has room keeps
+ * requests from waiting out a retry budget that SDKs do not have. Looking keys up costs a read of the
+ * records' contacts, so only records that may be stored are looked up; ClickHouse 18.16 has no insert
+ * deduplication on MergeTree to lean on. Rows are spooled as RowBinary, as they would have been
+ * inserted, so nothing is encoded twice.
+ *
+ * <p>Threads: {@link #submit} and {@link #awaitRoom} on any event loop; inserts and the drainer on the
+ * {@code clickhouse} worker pool; appends to the spool on its own single thread ({@code shiftlens-spool});
+ * the state between them under this object's lock.
  */
 public final class EventBatchWriter {
   private static final Logger LOG = Logger.getLogger(EventBatchWriter.class.getName());
@@ -80,7 +94,7 @@ public final class EventBatchWriter {
 
   private enum Drained { MORE, EMPTY, WAIT }
 
-  private static final String STORED_KEYS = dev.shiftlens.platform.SqlFiles.clickhouse("events_stored_keys");
+  private static final String STORED_KEYS = SqlFiles.clickhouse("events_stored_keys");
   private static final long SPOOL_SEGMENT_BYTES = 64L << 20;
   private static final int SPOOL_RETRY_AFTER_SECONDS = 10;
 
