@@ -25,8 +25,10 @@ import java.util.Optional;
  *
  * <p>A lapsed contact's baseline is its silence (with the response windows in it left out, as always):
  * no event in that exposure, read with the population's prior like any baseline, expects little,
- * less the longer the silence lasts. An active contact is taken for lapsed with probability at most
- * {@link #P_VALUE} per send.
+ * less the longer the silence lasts. An active contact that the model describes is taken for lapsed
+ * on {@link #P_VALUE} of its sends; on the realistic demo data 0.1-0.3% of active contacts' sends were (the
+ * model's dispersion is an approximation at the scale of days), and a lapsed contact was found on about
+ * 40% of the sends after it stopped, the rest falling in the first days, before its silence said so.
  */
 public final class Lapse {
   /** A silence less likely than this under the contact's own rate means it stopped. */
