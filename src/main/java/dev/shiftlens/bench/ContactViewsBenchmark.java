@@ -203,7 +203,7 @@ public final class ContactViewsBenchmark {
         load(http, ids, warmupSeconds, new SplittableRandom(seed ^ 1));
       }
       report.log("measuring: %d s at %d requests/s over %d connections at most", seconds, rate, connections);
-      long clickhousePid = ProcessCpu.find("clickhouse-server");
+      long clickhousePid = ProcessCpu.clickhouse(options.clickhouseUrl);
       double cpu0 = ProcessCpu.seconds(server.pid());
       double chCpu0 = ProcessCpu.seconds(clickhousePid);
       Run run = load(http, ids, seconds, new SplittableRandom(seed));

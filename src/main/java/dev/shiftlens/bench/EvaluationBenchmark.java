@@ -71,8 +71,8 @@ public final class EvaluationBenchmark {
   private boolean loadOnly;
   private String database = "shiftlens_evalbench_" + Instant.now().getEpochSecond();
   private final ServerOptions options = new ServerOptions(18081, "2g", Path.of("target/evalbench-server.log"));
+  private long clickhousePid = -1; // the ClickHouse server of options.clickhouseUrl, found by its port
 
-  private final long clickhousePid = ProcessCpu.find("clickhouse-server");
   private final HttpClient http = Loader.newHttpClient();
   private final BenchReport report = new BenchReport("evaluation benchmark", 34);
   private volatile ServerProcess server;
@@ -233,6 +233,7 @@ public final class EvaluationBenchmark {
     long pid = server.pid();
     report.log("backfill: server up (pid %d), evaluation on, grace 0", pid);
     double cpu0 = ProcessCpu.seconds(pid);
+    clickhousePid = ProcessCpu.clickhouse(options.clickhouseUrl);
     double chCpu0 = ProcessCpu.seconds(clickhousePid);
     long wall0 = System.nanoTime();
     try (RssSampler memory = new RssSampler(pid).start()) {

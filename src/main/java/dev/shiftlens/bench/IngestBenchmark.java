@@ -45,7 +45,7 @@ public final class IngestBenchmark {
   private int batch = 10_000;
   private long seed = 20261102L;
   private long serverPid = -1;
-  private final long clickhousePid = ProcessCpu.find("clickhouse-server");
+  private long clickhousePid = -1; // found once the arguments name ClickHouse
   private String clickhouseUrl = "http://127.0.0.1:8123";
   private String database = "shiftlens_bench";
   private boolean skipServer;
@@ -426,10 +426,15 @@ public final class IngestBenchmark {
     return response.body();
   }
 
-  /** Logs how a load went and adds its rate and duration to the summary. */
+  /** The ClickHouse server the benchmark talks to, found by its port once the arguments are read. */
+  private long clickhousePid() {
+    if (clickhousePid <= 0) clickhousePid = ProcessCpu.clickhouse(clickhouseUrl);
+    return clickhousePid;
+  }
+
   /** CPU seconds so far of the server and of ClickHouse. */
   private double[] cpuNow() {
-    return new double[] {ProcessCpu.seconds(serverPid), ProcessCpu.seconds(clickhousePid), metric(EVENT_INSERTS),
+    return new double[] {ProcessCpu.seconds(serverPid), ProcessCpu.seconds(clickhousePid()), metric(EVENT_INSERTS),
         metric(EVENT_INSERT_ROWS), metric(CONTACT_WRITES), metric(CONTACT_WRITE_SECONDS)};
   }
 

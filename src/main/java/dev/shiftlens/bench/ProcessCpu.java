@@ -3,6 +3,9 @@ package dev.shiftlens.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * CPU time a process has used, from {@code /proc/PID/stat} (user plus system, in clock ticks of
@@ -24,14 +27,38 @@ final class ProcessCpu {
     }
   }
 
-  /** The pid of the first process whose command line contains {@code needle}, or -1. */
-  static long find(String needle) {
+  /**
+   * The pid of the process that listens on TCP {@code port} (from {@code /proc/net/tcp*} and the
+   * processes' open sockets), or -1. Several ClickHouse servers may run on one machine, so the one a
+   * benchmark talks to is found by its port, not by its name.
+   */
+  static long listening(int port) {
+    Set<String> inodes = new HashSet<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      try {
+        for (String line : Files.readAllLines(Path.of(table))) {
+          String[] f = line.trim().split("\\s+");
+          // local_address is HEX_IP:HEX_PORT; state 0A is LISTEN; the inode is field 10.
+          if (f.length > 9 && f[3].equals("0A") && f[1].endsWith(String.format(":%04X", port))) inodes.add(f[9]);
+        }
+      } catch (IOException | RuntimeException e) {
+        // no such table (no IPv6): the other one may have it
+      }
+    }
+    if (inodes.isEmpty()) return -1;
     try (var procs = Files.list(Path.of("/proc"))) {
       return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
           .filter(p -> {
-            try {
-              return new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ').contains(needle);
-            } catch (IOException e) {
+            try (var fds = Files.list(p.resolve("fd"))) {
+              return fds.anyMatch(fd -> {
+                try {
+                  String target = Files.readSymbolicLink(fd).toString();
+                  return target.startsWith("socket:[") && inodes.contains(target.substring(8, target.length() - 1));
+                } catch (IOException | RuntimeException e) {
+                  return false;
+                }
+              });
+            } catch (IOException | RuntimeException e) {
               return false;
             }
           })
@@ -40,5 +67,11 @@ final class ProcessCpu {
     } catch (IOException e) {
       return -1;
     }
+  }
+
+  /** The ClickHouse server that answers on {@code httpUrl}'s port (8123 when it names none), or -1. */
+  static long clickhouse(String httpUrl) {
+    int port = java.net.URI.create(httpUrl.split(",")[0].strip()).getPort();
+    return listening(port > 0 ? port : 8123);
   }
 }
