@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  * Creates the two databases when they are missing and applies the numbered migrations of
  * {@code sql/postgres} and {@code sql/clickhouse} in order, once each. Several servers may start at
  * once: a PostgreSQL advisory lock lets one migrate while the others wait, then find nothing to do.
+ * With {@code SHIFTLENS_CLICKHOUSE_CLUSTER} set, each ClickHouse statement is applied in its cluster
+ * form ({@link ClusterSchema}), on every server of the cluster at once.
  */
 public final class Migrations {
   private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
@@ -44,7 +46,9 @@ public final class Migrations {
         .recover(e -> Future.failedFuture(new IllegalStateException(
             "PostgreSQL at SHIFTLENS_PG_URI " + config.postgres().redacted() + ": " + e.getMessage(), e)))
         .compose(v -> clickhouse.onWorker(() -> {
-          ClickHouse.executeOn(config.clickhouse(), "default", "CREATE DATABASE IF NOT EXISTS " + config.clickhouse().database());
+          ClickHouse.executeOn(config.clickhouse(), "default", config.clickhouse().clustered()
+              ? clusterSchema().createDatabase()
+              : "CREATE DATABASE IF NOT EXISTS " + config.clickhouse().database());
           return (Void) null;
         }).recover(e -> Future.failedFuture(new IllegalStateException(
             "ClickHouse at SHIFTLENS_CLICKHOUSE_URL " + config.clickhouse().address() + ": " + e.getMessage(), e))))
@@ -104,9 +108,12 @@ public final class Migrations {
   }
 
   private Future<Void> migrateClickHouse() {
-    String where = "ClickHouse database " + config.clickhouse().database() + " at " + config.clickhouse().address();
+    String where = "ClickHouse database " + config.clickhouse().database() + " at " + config.clickhouse().address()
+        + (config.clickhouse().clustered() ? " (cluster " + config.clickhouse().cluster() + ")" : "");
+    ClusterSchema cluster = config.clickhouse().clustered() ? clusterSchema() : null;
     return clickhouse.onWorker(() -> {
-      clickhouse.executeBlocking("CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at DateTime)"
+      clickhouse.executeBlocking(cluster != null ? cluster.schemaMigrations()
+          : "CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at DateTime)"
           + " ENGINE = ReplacingMergeTree ORDER BY version");
       Set<Integer> applied = clickhouse.queryBlocking("SELECT DISTINCT version FROM schema_migrations").stream()
           .map(row -> ((Number) row.getValue("version")).intValue())
@@ -120,7 +127,9 @@ public final class Migrations {
         long started = System.nanoTime();
         say("ClickHouse migration " + title(file) + ": applying (" + String.join(", ", creates(sql)) + ")");
         // ClickHouse runs one statement per request; statements in a file are separated by blank-line-free ';'.
-        for (String statement : statements(sql)) {
+        List<String> statements = cluster == null ? statements(sql)
+            : statements(sql).stream().flatMap(st -> cluster.statements(st).stream()).toList();
+        for (String statement : statements) {
           Matcher backfill = BACKFILL.matcher(statement);
           if (!backfill.find()) {
             clickhouse.executeBlocking(statement);
@@ -141,6 +150,11 @@ public final class Migrations {
       }
       return null;
     });
+  }
+
+  private ClusterSchema clusterSchema() {
+    List<String> texts = SqlFiles.migrations("clickhouse").stream().map(f -> SqlFiles.migration("clickhouse", f)).toList();
+    return new ClusterSchema(config.clickhouse().cluster(), config.clickhouse().database(), ClusterSchema.tablesOf(texts));
   }
 
   private long sourceRows(String table) {
