@@ -1,0 +1,189 @@
+package dev.shiftlens.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shiftlens.demo.DemoDataset;
+import dev.shiftlens.demo.DemoGenerator;
+import dev.shiftlens.demo.DemoSpec;
+import dev.shiftlens.support.TestServer;
+import dev.shiftlens.support.TestStores;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Shiftlens on the local ClickHouse cluster of {@code scripts/services.sh cluster up} (2 shards x 2
+ * replicas): the demo's whole ingestion and evaluation give every send the effects, and every message
+ * the aggregates, that a single server gives on the same data, although the replica the server talks to
+ * is killed (kill -9) while events are loaded and started again: nothing is lost, nothing counted twice,
+ * and reads keep answering meanwhile.
+ */
+class ClusterEndToEndTest {
+  private static final String CLUSTER = "shiftlens";
+  /** ch1 and ch2 are shard 1's replicas, ch3 and ch4 shard 2's; the server talks to ch1 first. */
+  private static final List<String> SERVERS = List.of("http://127.0.0.1:8124", "http://127.0.0.1:8125",
+      "http://127.0.0.1:8126", "http://127.0.0.1:8127");
+  private static final String URLS = "http://127.0.0.1:8124,http://127.0.0.1:8126,http://127.0.0.1:8125,http://127.0.0.1:8127";
+  private static final Path CLUSTER_DIR = Path.of(System.getenv().getOrDefault("CLUSTER_DIR", "/var/lib/shiftlens-cluster"));
+  private static final List<String> METRICS = List.of("group_by=message_id", "group_by=channel", "group_by=day",
+      "group_by=send_hour", "group_by=message_id&event_name=purchase", "group_by=channel&event_name=app_open");
+
+  @Test
+  void aClusterWithAReplicaKilledDuringTheLoadGivesTheSingleServersEffectsAndAggregates() throws Exception {
+    services("cluster", "up");
+    Instant anchor = Instant.now().truncatedTo(ChronoUnit.HOURS);
+    int seed = 14, contacts = 400;
+    DemoDataset data = DemoGenerator.generate(new DemoSpec(seed, contacts, 35, anchor));
+    Map<String, String> fast = TestServer.evaluating("SHIFTLENS_EVALUATION_BATCH", "100");
+
+    Map<String, JsonObject> singleSends;
+    Map<String, String> singleMetrics;
+    try (TestServer single = TestServer.start(fast)) {
+      single.loadDemo(seed, contacts, anchor, "cluster-single-truth.json");
+      awaitEvaluated(single, data.sends().size());
+      singleSends = sends(single, data);
+      singleMetrics = metrics(single);
+    }
+
+    Map<String, String> onCluster = new LinkedHashMap<>(fast);
+    onCluster.put("SHIFTLENS_CLICKHOUSE_URL", URLS);
+    onCluster.put("SHIFTLENS_CLICKHOUSE_CLUSTER", CLUSTER);
+    TestServer cluster = TestServer.start(onCluster);
+    String db = cluster.database;
+    try {
+      List<String> failedReads = new CopyOnWriteArrayList<>();
+      CompletableFuture<String> load = CompletableFuture.supplyAsync(
+          () -> cluster.loadDemo(seed, contacts, anchor, "cluster-truth.json"));
+      // Kill the replica the server talks to once events are arriving, and start it again.
+      awaitEventsArriving(cluster, load);
+      boolean duringLoad = !load.isDone();
+      AtomicBoolean reading = new AtomicBoolean(true);
+      CompletableFuture<Void> reads = CompletableFuture.runAsync(() -> readUntilStopped(cluster, reading, failedReads));
+      long pid = Long.parseLong(Files.readString(CLUSTER_DIR.resolve("ch1/pid")).strip());
+      new ProcessBuilder("kill", "-9", Long.toString(pid)).inheritIO().start().waitFor();
+      Thread.sleep(3_000);
+      services("cluster", "up");
+      Thread.sleep(2_000);
+      reading.set(false);
+      reads.get(60, TimeUnit.SECONDS);
+      load.get(5, TimeUnit.MINUTES);
+      assertTrue(duringLoad, "the replica was killed while events were being loaded");
+      assertEquals(List.of(), failedReads, "reads answered while a replica was down");
+
+      awaitEvaluated(cluster, data.sends().size());
+      // Once ch1 is back, each shard's replicas fetch what the other stored meanwhile.
+      awaitReplicasAgree(db, "events_local");
+      awaitReplicasAgree(db, "send_effects_local");
+      awaitReplicasAgree(db, "event_hourly_local");
+      awaitReplicasAgree(db, "events_by_name_local");
+      JsonObject status = new JsonObject(cluster.get("/v1/status").body());
+      assertEquals(data.eventCount(), status.getLong("events"), "every event stored and counted once: " + status.encode());
+      // An insert resent after the kill was stored once: its blocks were known to each shard's replicas.
+      assertEquals(data.eventCount(), TestStores.clickhouseLong("SELECT count() FROM " + db + ".events", SERVERS.get(1)),
+          "events stored once each");
+
+      Map<String, JsonObject> clusterSends = sends(cluster, data);
+      for (String sendId : singleSends.keySet()) {
+        assertEquals(singleSends.get(sendId), clusterSends.get(sendId), "send " + sendId);
+      }
+      assertEquals(singleMetrics, metrics(cluster));
+    } finally {
+      cluster.stop();
+      if (System.getenv("CLUSTER_TEST_KEEP") != null) return;
+      TestStores.clickhouse("DROP DATABASE IF EXISTS " + db + " ON CLUSTER " + CLUSTER, SERVERS.get(1));
+      TestStores.drop(db);
+    }
+  }
+
+  /** Each send as GET /v1/sends/{id} answers, without the time it was evaluated. */
+  private static Map<String, JsonObject> sends(TestServer server, DemoDataset data) {
+    Map<String, JsonObject> out = new LinkedHashMap<>();
+    for (var s : data.sends()) {
+      HttpResponse<String> answer = server.get("/v1/sends/" + s.sendId());
+      assertEquals(200, answer.statusCode(), answer.body());
+      JsonObject send = new JsonObject(answer.body());
+      send.remove("evaluated_at");
+      out.put(s.sendId(), send);
+    }
+    return out;
+  }
+
+  private static Map<String, String> metrics(TestServer server) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String query : METRICS) {
+      HttpResponse<String> answer = server.get("/v1/metrics/sends?" + query);
+      assertEquals(200, answer.statusCode(), answer.body());
+      out.put(query, answer.body());
+    }
+    return out;
+  }
+
+  private static void awaitEventsArriving(TestServer server, CompletableFuture<String> load) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (!load.isDone() && System.nanoTime() < deadline) {
+      HttpResponse<String> status = server.get("/v1/status");
+      if (status.statusCode() == 200 && new JsonObject(status.body()).getLong("events", 0L) > 0) return;
+      Thread.sleep(20);
+    }
+  }
+
+  /** Reads per contact and aggregates, over and over, noting any answer that is not 200. */
+  private static void readUntilStopped(TestServer server, AtomicBoolean reading, List<String> failed) {
+    List<String> paths = new ArrayList<>(List.of("/v1/status", "/v1/metrics/sends?group_by=message_id"));
+    while (reading.get()) {
+      for (String path : paths) {
+        HttpResponse<String> answer = server.get(path);
+        if (answer.statusCode() != 200) failed.add(path + ": " + answer.statusCode() + " " + answer.body());
+      }
+    }
+  }
+
+  private static void awaitReplicasAgree(String db, String table) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (true) {
+      List<Long> counts = new ArrayList<>();
+      for (String server : SERVERS) counts.add(TestStores.clickhouseLong("SELECT count() FROM " + db + "." + table, server));
+      boolean agree = counts.get(0).equals(counts.get(1)) && counts.get(2).equals(counts.get(3));
+      if (agree) {
+        System.out.println("cluster test: " + table + " rows on ch1..ch4: " + counts);
+        return;
+      }
+      if (System.nanoTime() > deadline) throw new AssertionError(table + ": the replicas of a shard differ: " + counts);
+      Thread.sleep(500);
+    }
+  }
+
+  private static void awaitEvaluated(TestServer server, long sends) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    JsonObject status;
+    do {
+      Thread.sleep(200);
+      status = new JsonObject(server.get("/v1/status").body());
+    } while (status.getLong("evaluated_sends") < sends && System.nanoTime() < deadline);
+    assertEquals(sends, status.getLong("evaluated_sends"), status.encode());
+  }
+
+  /** Runs scripts/services.sh with {@code args} (it installs and starts what is missing, idempotently). */
+  static void services(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("scripts/services.sh"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).inheritIO().start();
+    if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IllegalStateException("scripts/services.sh " + String.join(" ", args) + " failed");
+    }
+  }
+}
