@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shiftlens.demo.DemoDataset;
 import dev.shiftlens.demo.DemoGenerator;
 import dev.shiftlens.demo.DemoSpec;
+import dev.shiftlens.support.AnswerLosingProxy;
 import dev.shiftlens.support.TestServer;
 import dev.shiftlens.support.TestStores;
 import io.vertx.core.json.JsonObject;
@@ -108,6 +109,40 @@ class ClusterEndToEndTest {
     } finally {
       cluster.stop();
       if (System.getenv("CLUSTER_TEST_KEEP") == null) { // kept for a look at what the cluster stored
+        TestStores.clickhouse("DROP DATABASE IF EXISTS " + db + " ON CLUSTER " + CLUSTER, SERVERS.get(1));
+        TestStores.drop(db);
+      }
+    }
+  }
+
+  @Test
+  void eventsWhoseInsertWasAnsweredToNobodyAreStoredOnceWhenTheWriterSendsThemToTheNextServer() throws Exception {
+    services("cluster", "up");
+    try (AnswerLosingProxy ch1 = new AnswerLosingProxy("127.0.0.1", 8124)) {
+      Map<String, String> env = Map.of(
+          "SHIFTLENS_CLICKHOUSE_URL", "http://127.0.0.1:" + ch1.port() + ",http://127.0.0.1:8126",
+          "SHIFTLENS_CLICKHOUSE_CLUSTER", CLUSTER);
+      TestServer server = TestServer.start(env);
+      String db = server.database;
+      try {
+        int rows = 5_000;
+        String body = dev.shiftlens.support.TestEvents.ndjson("lost-answer-", rows, 500);
+        // ch1 stores the insert (its shard's rows itself, the other shard's on ch3 or ch4) and its answer is lost.
+        ch1.loseAnswers(true);
+        HttpResponse<String> answer = server.post("/v1/events", "application/x-ndjson", body);
+        ch1.loseAnswers(false);
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertTrue(ch1.lost() > 0, "an answer was lost");
+        awaitReplicasAgree(db, "events_local");
+        awaitReplicasAgree(db, "events_by_name_local");
+        String on = SERVERS.get(2);
+        assertEquals(rows, TestStores.clickhouseLong("SELECT count() FROM " + db + ".events", on), "rows stored once");
+        assertEquals(rows, TestStores.clickhouseLong("SELECT count() FROM " + db + ".events_by_name", on), "the copy by name fed once");
+        assertEquals(rows, TestStores.clickhouseLong(
+            "SELECT sum(n) FROM (SELECT uniqExactMerge(events) AS n FROM " + db + ".event_hourly GROUP BY contact_id, hour, event_name)", on));
+        assertEquals(rows, new JsonObject(server.get("/v1/status").body()).getLong("events"));
+      } finally {
+        server.stop();
         TestStores.clickhouse("DROP DATABASE IF EXISTS " + db + " ON CLUSTER " + CLUSTER, SERVERS.get(1));
         TestStores.drop(db);
       }
