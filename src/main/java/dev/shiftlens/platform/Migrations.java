@@ -112,6 +112,7 @@ public final class Migrations {
         + (config.clickhouse().clustered() ? " (cluster " + config.clickhouse().cluster() + ")" : "");
     ClusterSchema cluster = config.clickhouse().clustered() ? clusterSchema() : null;
     return clickhouse.onWorker(() -> {
+      refuseTheOtherLayout(where);
       clickhouse.executeBlocking(cluster != null ? cluster.schemaMigrations()
           : "CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at DateTime)"
           + " ENGINE = ReplacingMergeTree ORDER BY version");
@@ -150,6 +151,28 @@ public final class Migrations {
       }
       return null;
     });
+  }
+
+  /**
+   * A database made for one server has plain tables, one made for a cluster Distributed ones over local
+   * tables: neither works as the other (and migrating would add the missing half beside the wrong one),
+   * so a start-up with the other setting stops and says why.
+   */
+  private void refuseTheOtherLayout(String where) throws java.sql.SQLException {
+    List<io.vertx.core.json.JsonObject> rows = clickhouse.queryBlocking(
+        "SELECT engine FROM system.tables WHERE database = ? AND name = 'events'", config.clickhouse().database());
+    if (rows.isEmpty()) return;
+    String engine = rows.get(0).getString("engine");
+    boolean distributed = "Distributed".equals(engine);
+    if (config.clickhouse().clustered() && !distributed) {
+      throw new IllegalStateException(where + " was made for one server (its events table is a " + engine
+          + "), not for a cluster: unset SHIFTLENS_CLICKHOUSE_CLUSTER, or start on a new database"
+          + " (SHIFTLENS_CLICKHOUSE_DATABASE) and copy the data in with INSERT ... SELECT");
+    }
+    if (!config.clickhouse().clustered() && distributed) {
+      throw new IllegalStateException(where + " was made for a cluster (its events table is Distributed):"
+          + " set SHIFTLENS_CLICKHOUSE_CLUSTER to the cluster's name");
+    }
   }
 
   private ClusterSchema clusterSchema() {

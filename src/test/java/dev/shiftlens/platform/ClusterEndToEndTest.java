@@ -149,6 +149,30 @@ class ClusterEndToEndTest {
     }
   }
 
+  @Test
+  void aDatabaseMadeForOneServerIsRefusedOnTheClusterAndTheOtherWayRound() throws Exception {
+    services("cluster", "up");
+    String single = TestStores.freshDatabaseName();
+    String clustered = TestStores.freshDatabaseName();
+    Map<String, String> cluster = Map.of("SHIFTLENS_CLICKHOUSE_URL", URLS, "SHIFTLENS_CLICKHOUSE_CLUSTER", CLUSTER);
+    Map<String, String> ch1Alone = Map.of("SHIFTLENS_CLICKHOUSE_URL", SERVERS.get(0));
+    try {
+      TestServer.startOn(single, ch1Alone).stop();
+      IllegalStateException onCluster = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+          () -> TestServer.startOn(single, cluster));
+      assertTrue(onCluster.getMessage().contains("was made for one server"), onCluster.getMessage());
+      TestServer.startOn(clustered, cluster).stop();
+      IllegalStateException alone = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+          () -> TestServer.startOn(clustered, ch1Alone));
+      assertTrue(alone.getMessage().contains("set SHIFTLENS_CLICKHOUSE_CLUSTER"), alone.getMessage());
+    } finally {
+      TestStores.clickhouse("DROP DATABASE IF EXISTS " + single, SERVERS.get(0));
+      TestStores.clickhouse("DROP DATABASE IF EXISTS " + clustered + " ON CLUSTER " + CLUSTER, SERVERS.get(1));
+      TestStores.drop(single);
+      TestStores.drop(clustered);
+    }
+  }
+
   /** Each send as GET /v1/sends/{id} answers, without the time it was evaluated. */
   private static Map<String, JsonObject> sends(TestServer server, DemoDataset data) {
     Map<String, JsonObject> out = new LinkedHashMap<>();
