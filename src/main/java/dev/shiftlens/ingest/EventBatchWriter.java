@@ -62,7 +62,7 @@ public final class EventBatchWriter {
     this.clickhouse = clickhouse;
     this.config = config;
     this.recent = new RecentKeys(config.recentKeys());
-    this.table = clickhouse.database() + ".events";
+    this.table = clickhouse.insertTable("events");
     this.timer = vertx.setPeriodic(Math.max(1, config.lingerMillis() / 2 + 1), id -> tick());
   }
 

@@ -60,6 +60,8 @@ public final class ClickHouse implements AutoCloseable {
    */
   private final Map<ClickHouseQueryParam, String> reads;
   private final Map<ClickHouseQueryParam, String> writes;
+  /** On a cluster, the schema's names of the tables that inserts go to (see {@link ClusterSchema}). */
+  private final ClusterSchema cluster;
   /** The index of the URL that calls go to. */
   private volatile int current;
   /** Per thread, its most recently used prepared statements by SQL text (see {@link #prepared}). */
@@ -84,6 +86,7 @@ public final class ClickHouse implements AutoCloseable {
     this.connections = new AtomicReferenceArray<>(addresses.size());
     this.reads = config.clustered() ? Map.of(ClickHouseQueryParam.DISTRIBUTED_PRODUCT_MODE, "local") : Map.of();
     this.writes = config.clustered() ? Map.of(ClickHouseQueryParam.INSERT_DISTRIBUTED_SYNC, "1") : Map.of();
+    this.cluster = config.clustered() ? ClusterSchema.of(config.cluster(), config.database()) : null;
     this.pingConnections = new AtomicReferenceArray<>(addresses.size());
     this.workers = vertx.createSharedWorkerExecutor("clickhouse", config.workerThreads());
     // Health checks get a thread and a short timeout of their own, so that inserts stuck on a
@@ -161,6 +164,14 @@ public final class ClickHouse implements AutoCloseable {
 
   public String database() {
     return database;
+  }
+
+  /**
+   * The database-qualified table that inserts into {@code table} go to: the table itself on one server;
+   * on a cluster, its input table when materialized views read it (see {@link ClusterSchema}).
+   */
+  public String insertTable(String table) {
+    return database + "." + (cluster == null ? table : cluster.insertTable(table));
   }
 
   /** Runs blocking work on the ClickHouse pool, unordered so that calls run in parallel. */
@@ -376,9 +387,10 @@ public final class ClickHouse implements AutoCloseable {
     });
   }
 
-  /** {@code insert_events} for {@code db.events}. */
+  /** {@code insert_events} for {@code db.events} (and for {@code db.events_input} on a cluster). */
   private static String insertOperation(String table) {
-    return "insert_" + table.substring(table.lastIndexOf('.') + 1);
+    String name = table.substring(table.lastIndexOf('.') + 1);
+    return "insert_" + (name.endsWith(ClusterSchema.INPUT) ? name.substring(0, name.length() - ClusterSchema.INPUT.length()) : name);
   }
 
   private static void closeQuietly(Statement st) {

@@ -11,12 +11,21 @@ import java.util.regex.Pattern;
  * {@code t} becomes a replicated local table {@code t_local} on every server of the cluster (its
  * engine's {@code Replicated} variant, one ZooKeeper path per shard, one replica name per server from
  * the {@code {shard}} and {@code {replica}} macros) and a {@code Distributed} table {@code t} over them,
- * sharded by {@code cityHash64(contact_id)}: every query and insert names {@code t} as before, and a
- * contact's rows of every table live on one shard. A materialized view reads the local table it watches
- * and writes the local table it feeds, so each server derives its own shard's rows (a replica that
- * fetches a part from another does not run the view again: the target is replicated too). Backfills
- * ({@code INSERT INTO t SELECT ... FROM s}) run as written, through the Distributed tables. A statement
- * with no cluster form fails the migration rather than creating something unsharded. Pure: no I/O.
+ * sharded by {@code cityHash64(contact_id)}: every query names {@code t} as before, and a contact's rows
+ * of every table live on one shard. Backfills ({@code INSERT INTO t SELECT ... FROM s}) run as written,
+ * through the Distributed tables. A statement with no cluster form fails the migration rather than
+ * creating something unsharded. Pure: no I/O.
+ *
+ * <p>A table that materialized views read ({@code events}) is written through an input table instead:
+ * {@code t_input_local} ({@code Null} engine) on every server, {@code t_input} (Distributed) over them,
+ * and views from {@code t_input_local} to {@code t_local} and to each derived local table. A replicated
+ * table stores a block it has stored before only once (the block's checksum is kept in ZooKeeper), and
+ * when it skips such a block ClickHouse 18.16 does not feed the views that watch it: a server killed
+ * after storing the block and before feeding its views would leave the views short for good once the
+ * insert is sent again. Fed from a {@code Null} table, every view writes on every attempt, and each
+ * replicated target skips on its own the block it already has. So an insert sent again after any
+ * failure is stored once in every table. Each server derives its own shard's rows (a replica that
+ * fetches a part from another does not run the views again: the targets are replicated too).
  */
 final class ClusterSchema {
   private static final Pattern TABLE = Pattern.compile(
@@ -28,16 +37,49 @@ final class ClusterSchema {
   private static final Pattern ALTER = Pattern.compile("(?is)^ALTER\\s+TABLE\\s+(\\w+)\\s+(.*)$");
   private static final Pattern COLUMN_CHANGE = Pattern.compile("(?is)^(ADD|DROP|MODIFY)\\s+COLUMN\\b.*");
   static final String SHARDING_KEY = "cityHash64(contact_id)";
+  /** The suffix of the table that inserts into a table read by materialized views go to. */
+  static final String INPUT = "_input";
 
   private final String cluster;
   private final String database;
   private final Set<String> tables;
+  private final Set<String> sources;
 
-  /** {@code tables}: the names of the tables the migrations create (each becomes local plus Distributed). */
-  ClusterSchema(String cluster, String database, Set<String> tables) {
+  /**
+   * {@code tables}: the names of the tables the migrations create (each becomes local plus Distributed);
+   * {@code sources}: those of them that materialized views read (each also gets an input table).
+   */
+  ClusterSchema(String cluster, String database, Set<String> tables, Set<String> sources) {
     this.cluster = cluster;
     this.database = database;
     this.tables = tables;
+    this.sources = sources;
+  }
+
+  /** The cluster form of the shipped migrations. */
+  static ClusterSchema of(String cluster, String database) {
+    List<String> texts = SqlFiles.migrations("clickhouse").stream().map(f -> SqlFiles.migration("clickhouse", f)).toList();
+    Set<String> tables = tablesOf(texts);
+    return new ClusterSchema(cluster, database, tables, viewSourcesOf(texts, tables));
+  }
+
+  /** The tables of {@code tables} that the materialized views of migration texts read. */
+  static Set<String> viewSourcesOf(List<String> migrationTexts, Set<String> tables) {
+    Set<String> out = new java.util.TreeSet<>();
+    for (String sql : migrationTexts) {
+      for (String statement : Migrations.statements(sql)) {
+        Matcher view = VIEW.matcher(statement.strip());
+        if (!view.matches()) continue;
+        Matcher from = FROM.matcher(view.group(3));
+        while (from.find()) if (tables.contains(from.group(2))) out.add(from.group(2));
+      }
+    }
+    return out;
+  }
+
+  /** The table that inserts into {@code table} go to: its input table when views read it. */
+  String insertTable(String table) {
+    return sources.contains(table) ? table + INPUT : table;
   }
 
   /** The names of the tables that migration texts create. */
@@ -74,11 +116,19 @@ final class ClusterSchema {
         throw new IllegalStateException("table " + name + " has no contact_id column to shard by on cluster " + cluster);
       }
       String local = name + "_local";
-      return List.of(
+      List<String> out = new java.util.ArrayList<>(List.of(
           "CREATE TABLE IF NOT EXISTS " + database + "." + local + " ON CLUSTER " + cluster + " (" + columns + ") ENGINE = Replicated"
               + engine + "('" + zooKeeperPath("{shard}", local) + "', '{replica}'" + args + ")" + table.group(5),
-          "CREATE TABLE IF NOT EXISTS " + database + "." + name + " ON CLUSTER " + cluster + " AS " + database + "." + local
-              + " ENGINE = Distributed(" + cluster + ", " + database + ", " + local + ", " + SHARDING_KEY + ")");
+          distributed(name, local, local)));
+      if (sources.contains(name)) {
+        String input = name + INPUT;
+        out.add("CREATE TABLE IF NOT EXISTS " + database + "." + input + "_local ON CLUSTER " + cluster + " AS " + database + "." + local
+            + " ENGINE = Null");
+        out.add(distributed(input, input + "_local", local));
+        out.add("CREATE MATERIALIZED VIEW IF NOT EXISTS " + database + "." + input + "_mv ON CLUSTER " + cluster + " TO " + database + "."
+            + local + " AS SELECT * FROM " + database + "." + input + "_local");
+      }
+      return out;
     }
     Matcher view = VIEW.matcher(s);
     if (view.matches()) {
@@ -100,12 +150,17 @@ final class ClusterSchema {
         + s.substring(0, Math.min(80, s.length())).replaceAll("\\s+", " ").toLowerCase(Locale.ROOT) + "...");
   }
 
-  /** A view's query with the migrated tables it reads replaced by their local tables. */
+  private String distributed(String name, String over, String like) {
+    return "CREATE TABLE IF NOT EXISTS " + database + "." + name + " ON CLUSTER " + cluster + " AS " + database + "." + like
+        + " ENGINE = Distributed(" + cluster + ", " + database + ", " + over + ", " + SHARDING_KEY + ")";
+  }
+
+  /** A view's query with the migrated tables it reads replaced by their local input tables. */
   private String locals(String select) {
     Matcher m = FROM.matcher(select);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
-      String replacement = tables.contains(m.group(2)) ? m.group(1) + " " + database + "." + m.group(2) + "_local" : m.group();
+      String replacement = tables.contains(m.group(2)) ? m.group(1) + " " + database + "." + insertTable(m.group(2)) + "_local" : m.group();
       m.appendReplacement(out, Matcher.quoteReplacement(replacement));
     }
     m.appendTail(out);

@@ -176,8 +176,7 @@ public final class Migrations {
   }
 
   private ClusterSchema clusterSchema() {
-    List<String> texts = SqlFiles.migrations("clickhouse").stream().map(f -> SqlFiles.migration("clickhouse", f)).toList();
-    return new ClusterSchema(config.clickhouse().cluster(), config.clickhouse().database(), ClusterSchema.tablesOf(texts));
+    return ClusterSchema.of(config.clickhouse().cluster(), config.clickhouse().database());
   }
 
   private long sourceRows(String table) {

@@ -9,7 +9,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ClusterSchemaTest {
-  private final ClusterSchema schema = new ClusterSchema("shiftlens", "db", Set.of("events", "event_hourly", "send_effects"));
+  private final ClusterSchema schema = new ClusterSchema("shiftlens", "db", Set.of("events", "event_hourly", "send_effects"), Set.of("events"));
 
   @Test
   void aTableBecomesAReplicatedLocalTableAndADistributedTableShardedByContact() {
@@ -36,9 +36,22 @@ class ClusterSchemaTest {
   }
 
   @Test
+  void aTableThatViewsReadIsWrittenThroughANullInputTableThatFeedsItAndTheViews() {
+    List<String> out = schema.statements("CREATE TABLE IF NOT EXISTS events (\n  contact_id String\n) ENGINE = MergeTree ORDER BY contact_id");
+    assertEquals(List.of(
+        "CREATE TABLE IF NOT EXISTS db.events_input_local ON CLUSTER shiftlens AS db.events_local ENGINE = Null",
+        "CREATE TABLE IF NOT EXISTS db.events_input ON CLUSTER shiftlens AS db.events_local"
+            + " ENGINE = Distributed(shiftlens, db, events_input_local, cityHash64(contact_id))",
+        "CREATE MATERIALIZED VIEW IF NOT EXISTS db.events_input_mv ON CLUSTER shiftlens TO db.events_local AS SELECT * FROM db.events_input_local"),
+        out.subList(2, 5));
+    assertEquals("events_input", schema.insertTable("events"));
+    assertEquals("send_effects", schema.insertTable("send_effects"));
+  }
+
+  @Test
   void aMaterializedViewReadsAndWritesLocalTables() {
     assertEquals(List.of("CREATE MATERIALIZED VIEW IF NOT EXISTS db.event_hourly_mv ON CLUSTER shiftlens TO db.event_hourly_local AS "
-            + "SELECT contact_id, count() AS n\nFROM db.events_local\nGROUP BY contact_id"),
+            + "SELECT contact_id, count() AS n\nFROM db.events_input_local\nGROUP BY contact_id"),
         schema.statements("CREATE MATERIALIZED VIEW IF NOT EXISTS event_hourly_mv TO event_hourly AS SELECT contact_id, count() AS n\nFROM events\nGROUP BY contact_id"));
   }
 
@@ -67,7 +80,8 @@ class ClusterSchemaTest {
     List<String> texts = SqlFiles.migrations("clickhouse").stream().map(f -> SqlFiles.migration("clickhouse", f)).toList();
     Set<String> tables = ClusterSchema.tablesOf(texts);
     assertEquals(Set.of("events", "event_hourly", "send_effects", "events_by_name"), tables);
-    ClusterSchema shipped = new ClusterSchema("shiftlens", "shiftlens", tables);
+    assertEquals(Set.of("events"), ClusterSchema.viewSourcesOf(texts, tables));
+    ClusterSchema shipped = ClusterSchema.of("shiftlens", "shiftlens");
     for (String text : texts) {
       for (String statement : Migrations.statements(text)) assertTrue(!shipped.statements(statement).isEmpty());
     }
