@@ -180,7 +180,10 @@ cluster_server_up() {
   if cluster_answers "$i"; then return; fi
   as_root mkdir -p "$dir/data" "$dir/log"
   cluster_config "$i" | as_root tee "$dir/config.xml" >/dev/null
-  as_root cp /etc/clickhouse-server/users.xml "$dir/users.xml"
+  # Distributed reads skip a replica whose replication queue holds inserts older than a second (one
+  # that was down and is still fetching what its partner stored meanwhile), when the other is current.
+  sed '0,/<default>/s//<default>\n            <max_replica_delay_for_distributed_queries>1<\/max_replica_delay_for_distributed_queries>/' \
+    /etc/clickhouse-server/users.xml | as_root tee "$dir/users.xml" >/dev/null
   say "starting ClickHouse ch$i (HTTP $(cluster_http "$i"), TCP $((9000 + i)))"
   as_root bash -c "cd '$dir'; setsid nohup clickhouse-server --config-file='$dir/config.xml' \
       >>'$dir/log/stdout.log' 2>&1 </dev/null & echo \$! >'$dir/pid'"
