@@ -67,11 +67,21 @@ public final class AnswerLosingProxy implements AutoCloseable {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buffer)) >= 0) {
+          int pass = n;
           if (answers && lose.get()) {
-            lost.incrementAndGet();
-            break;
+            // An interim "100 Continue" goes through, or the client would never send its body.
+            pass = interimLength(buffer, n);
+            if (pass > 0) {
+              out.write(buffer, 0, pass);
+              out.flush();
+            }
+            if (pass < n) {
+              lost.incrementAndGet();
+              break;
+            }
+            continue;
           }
-          out.write(buffer, 0, n);
+          out.write(buffer, 0, pass);
           out.flush();
         }
       } catch (IOException e) {
@@ -85,7 +95,19 @@ public final class AnswerLosingProxy implements AutoCloseable {
     t.start();
   }
 
-  private static void closeQuietly(Socket s) {
+  /** The length of the "HTTP/1.1 100 ..." responses at the start of {@code buffer}, 0 if it starts otherwise. */
+  private static int interimLength(byte[] buffer, int n) {
+    String text = new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+    int at = 0;
+    while (text.startsWith("HTTP/1.1 100", at)) {
+      int end = text.indexOf("\r\n\r\n", at);
+      if (end < 0) break;
+      at = end + 4;
+    }
+    return at;
+  }
+
+    private static void closeQuietly(Socket s) {
     try {
       s.close();
     } catch (IOException ignored) {
