@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP relay in front of a real server that, while {@link #loseAnswers} is on, delivers requests
- * whole but closes the connection at the first byte of the answer: the server did the work, and its
- * client never hears so (as when a server dies after committing and before answering).
+ * A TCP relay in front of a ClickHouse server that, while {@link #loseAnswers} is on, delivers insert
+ * requests whole but closes the connection at the first byte of their answer: the server did the work,
+ * and its client never hears so (as when a server dies after committing and before answering). Other
+ * requests (health checks, reads) are answered as usual.
  */
 public final class AnswerLosingProxy implements AutoCloseable {
   private final ServerSocket listener;
@@ -53,22 +54,27 @@ public final class AnswerLosingProxy implements AutoCloseable {
       try {
         Socket client = listener.accept();
         Socket server = new Socket(targetHost, targetPort);
-        relay(client, server, false);
-        relay(server, client, true);
+        AtomicBoolean inserting = new AtomicBoolean();
+        relay(client, server, false, inserting);
+        relay(server, client, true, inserting);
       } catch (IOException e) {
         // closed, or the target refused: the client sees its connection end
       }
     }
   }
 
-  private void relay(Socket from, Socket to, boolean answers) {
+  /** {@code inserting}: whether the request last started on this connection is an insert (HTTP/1.1, one at a time). */
+  private void relay(Socket from, Socket to, boolean answers, AtomicBoolean inserting) {
     Thread t = new Thread(() -> {
       byte[] buffer = new byte[64 * 1024];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buffer)) >= 0) {
           int pass = n;
-          if (answers && lose.get()) {
+          if (!answers && startsRequest(buffer, n)) {
+            inserting.set(new String(buffer, 0, Math.min(n, 4096), java.nio.charset.StandardCharsets.ISO_8859_1).contains("INSERT"));
+          }
+          if (answers && lose.get() && inserting.get()) {
             // An interim "100 Continue" goes through, or the client would never send its body.
             pass = interimLength(buffer, n);
             if (pass > 0) {
@@ -93,6 +99,11 @@ public final class AnswerLosingProxy implements AutoCloseable {
     }, "answer-losing-relay");
     t.setDaemon(true);
     t.start();
+  }
+
+  private static boolean startsRequest(byte[] buffer, int n) {
+    String start = new String(buffer, 0, Math.min(n, 8), java.nio.charset.StandardCharsets.ISO_8859_1);
+    return start.startsWith("POST ") || start.startsWith("GET ");
   }
 
   /** The length of the "HTTP/1.1 100 ..." responses at the start of {@code buffer}, 0 if it starts otherwise. */
