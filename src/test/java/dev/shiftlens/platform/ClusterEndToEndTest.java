@@ -179,7 +179,8 @@ class ClusterEndToEndTest {
           () -> TestServer.startOn(clustered, ch1Alone));
       assertTrue(alone.getMessage().contains("set SHIFTLENS_CLICKHOUSE_CLUSTER"), alone.getMessage());
     } finally {
-      TestStores.clickhouse("DROP DATABASE IF EXISTS " + single, SERVERS.get(0));
+      // The refused start on the cluster had created the database (empty) on every server.
+      TestStores.clickhouse("DROP DATABASE IF EXISTS " + single + " ON CLUSTER " + CLUSTER, SERVERS.get(1));
       TestStores.clickhouse("DROP DATABASE IF EXISTS " + clustered + " ON CLUSTER " + CLUSTER, SERVERS.get(1));
       TestStores.drop(single);
       TestStores.drop(clustered);
