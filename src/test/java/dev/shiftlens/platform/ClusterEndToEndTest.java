@@ -261,6 +261,8 @@ class ClusterEndToEndTest {
       "{\"behavior\": [{\"event_name\": \"purchase\", \"min_count\": 2, \"within_days\": 30}], \"limit\": 10000}",
       "{\"behavior\": [{\"event_name\": \"app_open\", \"min_count\": 1, \"max_count\": 20, \"within_days\": 14}], \"limit\": 10000}",
       "{\"behavior\": [{\"event_name\": \"purchase\", \"within_days\": 7}], \"limit\": 10000}",
+      "{\"behavior\": [{\"event_name\": \"*\", \"min_count\": 5, \"max_count\": 60, \"within_days\": 14}], \"limit\": 10000}",
+      "{\"behavior\": [{\"event_name\": \"*\", \"within_days\": 3}], \"limit\": 10000}",
       "{\"shifts\": [{\"event_name\": \"*\", \"verdict\": \"up\", \"within_days\": 30}], \"limit\": 10000}");
 
   private static void awaitEventsArriving(TestServer server, CompletableFuture<String> load) throws InterruptedException {
