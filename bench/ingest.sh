@@ -13,6 +13,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 EVENTS=${1:-1000000}
+# --through-spool (anywhere after EVENTS): every event goes through the local spool (SHIFTLENS_SPOOL_ALWAYS),
+# to measure the spooling path's own throughput; not passed to the client.
+SPOOL_ALWAYS=false
+CLIENT_ARGS=()
+for arg in "${@:2}"; do
+  if [ "$arg" = --through-spool ]; then SPOOL_ALWAYS=true; else CLIENT_ARGS+=("$arg"); fi
+done
 PORT=18080
 KEY=bench-key
 DB=shiftlens_bench
@@ -57,7 +64,11 @@ trap stop_server EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-say "starting the server on port $PORT (log: $LOG)"
+SPOOL=target/bench-spool
+rm -rf "$SPOOL"
+say "starting the server on port $PORT (log: $LOG; spool: $SPOOL, every event through it: $SPOOL_ALWAYS)"
+SHIFTLENS_SPOOL_DIR=$SPOOL \
+SHIFTLENS_SPOOL_ALWAYS=$SPOOL_ALWAYS \
 SHIFTLENS_HTTP_PORT=$PORT \
 SHIFTLENS_API_KEY=$KEY \
 SHIFTLENS_CLICKHOUSE_DATABASE=$DB \
@@ -85,7 +96,7 @@ status=0
 # shellcheck disable=SC2086 # BENCH_CLIENT_JAVA_OPTS holds several JVM options
 java ${BENCH_CLIENT_JAVA_OPTS:-} -cp "$JAR" dev.shiftlens.bench.IngestBenchmark \
   --url "http://127.0.0.1:$PORT" --key "$KEY" --events "$EVENTS" --clients 4 \
-  --server-pid "$SERVER_PID" "${@:2}" || status=$?
+  --server-pid "$SERVER_PID" ${CLIENT_ARGS[@]+"${CLIENT_ARGS[@]}"} || status=$?
 if [ "$status" != 0 ]; then
   say "the benchmark failed (exit $status); server log: $LOG"
 fi

@@ -43,7 +43,11 @@ public record Baseline(long fromMillis, long toMillis, double days, double expos
   public static Baseline of(ContactHistory history, long momentMillis, List<Span> leftOut,
       HourOfWeekProfile profile, int days) {
     long to = Math.floorDiv(momentMillis, HOUR_MS) * HOUR_MS;
-    long from = Math.max(to - days * 24L * HOUR_MS, firstCounted(history));
+    return between(history, Math.max(to - days * 24L * HOUR_MS, firstCounted(history)), to, leftOut, profile);
+  }
+
+  /** The baseline of the whole hours {@code [from, to)}, the spans left out as in {@link #of}. */
+  public static Baseline between(ContactHistory history, long from, long to, List<Span> leftOut, HourOfWeekProfile profile) {
     if (from >= to) return new Baseline(to, to, 0, 0, Map.of());
 
     List<Span> cut = merged(leftOut, from, to);

@@ -248,9 +248,38 @@ public final class IngestBenchmark {
           + memory.samples() + " samples)");
     }
     if (result.failure() == null) {
+      double drained = awaitEmptySpool(http);
+      if (drained > 0) {
+        // Events answered from the spool (SHIFTLENS_SPOOL_ALWAYS) are stored once it has drained.
+        report.row("server events/s, stored", String.format(Locale.ROOT, "%d   (the spool drained %.2f s after the last answer)",
+            Math.round(events / (result.seconds() + drained)), drained));
+      }
       checkStatus(http);
     }
     return result;
+  }
+
+  /** Waits until the server's spool holds nothing; returns the seconds waited (0 when it held nothing). */
+  private double awaitEmptySpool(HttpClient http) throws Exception {
+    long started = System.nanoTime();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/v1/status"))
+        .timeout(Duration.ofMinutes(1))
+        .header("Authorization", "Bearer " + key)
+        .GET()
+        .build();
+    for (int polls = 0; ; polls++) {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      String state = response.statusCode() == 200
+          ? JSON.readTree(response.body()).path("ingest").path("spool").path("state").asText("disabled") : "unknown";
+      if (state.equals("empty") || state.equals("disabled")) {
+        return polls == 0 ? 0 : (System.nanoTime() - started) / 1e9;
+      }
+      if (System.nanoTime() - started > Duration.ofMinutes(10).toNanos()) {
+        report.fail("the server's spool did not drain within 10 minutes (state " + state + ")");
+        return (System.nanoTime() - started) / 1e9;
+      }
+      Thread.sleep(20);
+    }
   }
 
   private void checkStatus(HttpClient http) throws Exception {

@@ -5,6 +5,7 @@ import dev.shiftlens.baseline.ContactHistory;
 import dev.shiftlens.baseline.Dispersion;
 import dev.shiftlens.baseline.HourGrid;
 import dev.shiftlens.baseline.HourOfWeekProfile;
+import dev.shiftlens.baseline.Lapse;
 import dev.shiftlens.baseline.PopulationModel;
 import dev.shiftlens.stats.GammaPrior;
 import dev.shiftlens.stats.WindowCountTest;
@@ -20,7 +21,8 @@ import java.util.TreeSet;
  *
  * <p>The baseline period is the engine's ({@link Baseline#of}): the {@code days} (28 by default) whole
  * hours before the hour of {@code as_of}, starting two hours after the hour of the contact's first event, with the
- * response windows of its delivered sends left out. Per event name the contact performed in the
+ * response windows of its delivered sends left out; for a contact that stopped, its silence since its latest
+ * event ({@link Lapse}). Per event name the contact performed in the
  * {@code days} before that hour (or since, up to {@code as_of}):
  * <ul>
  *   <li>{@code count_28d}: its events in the {@code days} before the hour of {@code as_of}, all of them,
@@ -55,7 +57,9 @@ final class BaselineView {
     PopulationModel.Reading reading = model.reading(history); // as the engine reads the contact
     history = reading.history();
     HourOfWeekProfile profile = reading.profile();
-    Baseline baseline = Baseline.of(history, asOfMillis, leftOut, profile, days);
+    Baseline period = Baseline.of(history, asOfMillis, leftOut, profile, days);
+    // A contact that stopped is read against its silence, as the engine reads it (Lapse).
+    Baseline baseline = Lapse.silence(history, period, leftOut, profile, model).orElse(period);
     // The engine's model for a window of windowHours, on the same hours.
     HourGrid grid = HourGrid.of(history.zone(), baseline.fromMillis(), baseline.toMillis(), leftOut, profile);
     int blockHours = Dispersion.blockHours(windowHours);

@@ -5,6 +5,7 @@ import dev.shiftlens.baseline.ContactHistory;
 import dev.shiftlens.baseline.Dispersion;
 import dev.shiftlens.baseline.HourGrid;
 import dev.shiftlens.baseline.HourOfWeekProfile;
+import dev.shiftlens.baseline.Lapse;
 import dev.shiftlens.baseline.PopulationModel;
 import dev.shiftlens.stats.WeightedCounts;
 import dev.shiftlens.stats.WindowCountTest;
@@ -116,8 +117,10 @@ public final class SendEvaluator {
     if (baseline.days() < settings.minBaselineDays() || !(baseline.exposure() > 0)) {
       return new Result(INSUFFICIENT, List.of(), List.of(), overlaps, overlappedBy, baseline, ew, zone, Map.of(), Map.of());
     }
-
+    // The names the contact performed in its 28 days are shown even when it has stopped since.
     TreeSet<String> names = new TreeSet<>(baseline.counts().keySet());
+    // A contact that stopped is measured against its silence, not against what it did before (Lapse).
+    baseline = Lapse.silence(history, baseline, leftOut, profile, population).orElse(baseline);
     window.forEach((name, k) -> {
       if (k > 0) names.add(name);
     });

@@ -67,6 +67,11 @@ final class EventChunk {
     return bytes;
   }
 
+  /** Where row {@code row}'s ingested_at lies in {@link #bytes}. */
+  int stampOffset(int row) {
+    return stampAt[row];
+  }
+
   long keyHi(int row) {
     return keys[2 * row];
   }

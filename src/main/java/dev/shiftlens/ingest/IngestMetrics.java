@@ -109,6 +109,26 @@ public final class IngestMetrics {
     gauge("shiftlens.event.inserts.in.flight", "Event inserts running in ClickHouse", writer, EventBatchWriter::inFlightInserts);
     gauge("shiftlens.ingest.requests.waiting", "Ingestion requests waiting for room in the event queue", writer,
         EventBatchWriter::waitingRequests);
+    gauge("shiftlens.spool.bytes", "Bytes of spooled events not yet in ClickHouse", writer, EventBatchWriter::spoolBytes);
+    gauge("shiftlens.spool.max.bytes", "The spool's bound (SHIFTLENS_SPOOL_MAX_BYTES; 0: no spool)", writer,
+        EventBatchWriter::spoolMaxBytes);
+    gauge("shiftlens.spool.records", "Spooled records (chunks of events) not yet in ClickHouse", writer, EventBatchWriter::spoolRecords);
+    gauge("shiftlens.spool.oldest.age.seconds", "Age of the oldest spooled record not yet in ClickHouse (0: none)", writer,
+        EventBatchWriter::spoolOldestAgeSeconds);
+    gauge("shiftlens.spool.draining", "1 while the spool holds events (being inserted, or waiting for ClickHouse), else 0", writer,
+        w -> w.spoolState() == EventBatchWriter.SpoolState.DRAINING || w.spoolState() == EventBatchWriter.SpoolState.WAITING ? 1 : 0);
+    gauge("shiftlens.spool.waiting", "1 while the last insert of spooled events failed (ClickHouse is unavailable), else 0", writer,
+        w -> w.spoolState() == EventBatchWriter.SpoolState.WAITING ? 1 : 0);
+    spoolRows(writer, "spooled", EventBatchWriter::spooledRows);
+    spoolRows(writer, "replayed", EventBatchWriter::replayedRows);
+    spoolRows(writer, "already_stored", EventBatchWriter::alreadyStoredRows);
+  }
+
+  private void spoolRows(EventBatchWriter writer, String outcome, java.util.function.ToDoubleFunction<EventBatchWriter> value) {
+    io.micrometer.core.instrument.FunctionCounter.builder("shiftlens.spool.rows", writer, value)
+        .description("Event rows: spooled (acknowledged from the spool), replayed (inserted from it), already_stored (left out: ClickHouse held them)")
+        .tag("outcome", outcome)
+        .register(registry);
   }
 
   /** The ingestion requests in progress (of {@code SHIFTLENS_MAX_CONCURRENT_INGESTS}). */

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
  * routing context with one of these; {@link Problems} writes it.
  */
 public class ApiException extends RuntimeException {
+  private static final String GENERIC = "the store is unavailable; retry shortly";
   private final int status;
   private final String title;
   private final JsonObject extra;
@@ -59,13 +60,25 @@ public class ApiException extends RuntimeException {
    * as it is.
    */
   public static ApiException storeUnavailable(Throwable cause) {
-    return storeUnavailable("the store is unavailable; retry shortly", cause);
+    return storeUnavailable(GENERIC, cause);
   }
 
-  /** As {@link #storeUnavailable(Throwable)}, with a detail that says what could not be done. */
+  /**
+   * As {@link #storeUnavailable(Throwable)}, with a detail that says what could not be done. When the cause
+   * shows which store failed, the detail names it and a {@code store} member ({@code postgres} or
+   * {@code clickhouse}) says so.
+   */
   public static ApiException storeUnavailable(String detail, Throwable cause) {
     if (cause instanceof ApiException api) return api;
-    ApiException problem = unavailable(detail, 5);
+    String store = StoreErrors.storeOf(cause);
+    ApiException problem;
+    if (store == null) {
+      problem = unavailable(detail, 5);
+    } else {
+      String name = store.equals("postgres") ? "PostgreSQL" : "ClickHouse";
+      String said = detail.equals(GENERIC) ? name + " is unavailable; retry shortly" : detail + " (" + name + " is unavailable)";
+      problem = new ApiException(503, "Service Unavailable", said, new JsonObject().put("retry_after", 5).put("store", store));
+    }
     problem.initCause(cause);
     return problem;
   }

@@ -24,7 +24,11 @@ import java.util.regex.Pattern;
  * after storing the block and before feeding its views would leave the views short for good once the
  * insert is sent again. Fed from a {@code Null} table, every view writes on every attempt, and each
  * replicated target skips on its own the block it already has. So an insert sent again after any
- * failure is stored once in every table. Each server derives its own shard's rows (a replica that
+ * failure is stored once in every table. ClickHouse feeds a table's views in the order of their names,
+ * and {@code t_input_mv} (to {@code t_local}) comes after the views of the migrations ({@code
+ * event_hourly_mv}, {@code events_by_name_mv}; a test keeps it so): an event found in {@code t} has been
+ * written to the derived tables before, so a writer that leaves out what {@code t} already holds
+ * (the ingest spool) leaves nothing short. Each server derives its own shard's rows (a replica that
  * fetches a part from another does not run the views again: the targets are replicated too).
  */
 final class ClusterSchema {

@@ -116,6 +116,9 @@ public record Config(
    * runs, rows gather until {@code batchRows} or {@code lingerMillis}, with at most
    * {@code maxInFlightInserts} inserts at a time; at most {@code maxPendingBytes} wait in memory,
    * and a request that cannot get room within {@code saturationTimeoutMillis} is answered 503.
+   * While ClickHouse cannot take inserts, events are kept in a local spool in {@code spoolDir} of at most
+   * {@code spoolMaxBytes} (0: no spool, a failed insert is retried for {@code storeRetryMillis}, then 503);
+   * with {@code spoolAlways}, every event goes through the spool (answered once synced to disk).
    */
   public record Ingest(
       int batchRows,
@@ -124,7 +127,10 @@ public record Config(
       int maxInFlightInserts,
       int saturationTimeoutMillis,
       int storeRetryMillis,
-      int recentKeys) {}
+      int recentKeys,
+      String spoolDir,
+      long spoolMaxBytes,
+      boolean spoolAlways) {}
 
   /** Response windows of sends: per channel, else the default. */
   public record Windows(double defaultHours, Map<String, Double> perChannel) {
@@ -196,6 +202,7 @@ public record Config(
     } else if (key.length() < 8) {
       throw new ConfigException("SHIFTLENS_API_KEY", "must be at least 8 characters");
     }
+    String clickhouseDatabase = r.identifier("SHIFTLENS_CLICKHOUSE_DATABASE", "shiftlens");
     return new Config(
         new Http(
             r.string("SHIFTLENS_HTTP_HOST", "0.0.0.0"),
@@ -208,7 +215,7 @@ public record Config(
         generated,
         new ClickHouse(
             r.urls("SHIFTLENS_CLICKHOUSE_URL", "http://127.0.0.1:8123", "http"),
-            r.identifier("SHIFTLENS_CLICKHOUSE_DATABASE", "shiftlens"),
+            clickhouseDatabase,
             r.integer("SHIFTLENS_CLICKHOUSE_THREADS", 4, 1, 64),
             r.integer("SHIFTLENS_CLICKHOUSE_TIMEOUT_MS", 60_000, 1_000, 3_600_000),
             r.string("SHIFTLENS_CLICKHOUSE_CLUSTER", "").isEmpty() ? "" : r.identifier("SHIFTLENS_CLICKHOUSE_CLUSTER", "")),
@@ -220,7 +227,12 @@ public record Config(
             r.integer("SHIFTLENS_INGEST_MAX_INFLIGHT", 2, 1, 16),
             r.integer("SHIFTLENS_INGEST_SATURATION_TIMEOUT_MS", 10_000, 0, 600_000),
             r.integer("SHIFTLENS_STORE_RETRY_MS", 5_000, 0, 600_000),
-            r.integer("SHIFTLENS_INGEST_RECENT_KEYS", 1_000_000, 0, 100_000_000)),
+            r.integer("SHIFTLENS_INGEST_RECENT_KEYS", 1_000_000, 0, 100_000_000),
+            // One directory per database by default, so that servers of other databases started in the
+            // same directory never share a spool (one server per spool: it is locked).
+            nonBlank(r, "SHIFTLENS_SPOOL_DIR", "spool/" + clickhouseDatabase),
+            r.longValue("SHIFTLENS_SPOOL_MAX_BYTES", 1L << 30, 0, 1L << 50),
+            r.bool("SHIFTLENS_SPOOL_ALWAYS", false)),
         new Windows(
             r.decimal("SHIFTLENS_WINDOW_HOURS", 24, 0, 168),
             r.channelHours("SHIFTLENS_CHANNEL_WINDOW_HOURS")),
@@ -261,6 +273,12 @@ public record Config(
         r.decimal("SHIFTLENS_ALPHA", 0.05, 0, 0.5),
         r.integer("SHIFTLENS_PROFILE_CONTACTS", 5_000, 100, 10_000_000),
         r.integer("SHIFTLENS_PROFILE_REFRESH_MINUTES", 60, 1, 7 * 24 * 60));
+  }
+
+  private static String nonBlank(Reader r, String name, String fallback) {
+    String v = r.string(name, fallback);
+    if (v.isEmpty()) throw new ConfigException(name, "must name a directory");
+    return v;
   }
 
   private static Postgres postgres(Reader r) {

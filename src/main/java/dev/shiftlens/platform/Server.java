@@ -86,6 +86,7 @@ public final class Server {
         })
         .map(s -> {
           services.status.warmUp();
+          services.events.startDraining(); // a spool left by an earlier run, now that the schema is there
           services.evaluations.watchQueue(); // once the sends table surely exists
           return server;
         })

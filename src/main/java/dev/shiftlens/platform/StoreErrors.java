@@ -8,6 +8,9 @@ import io.vertx.sqlclient.PreparedQuery;
 import io.vertx.sqlclient.Query;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Counts the calls to ClickHouse and PostgreSQL that failed ({@code shiftlens_clickhouse_errors_total},
@@ -17,7 +20,24 @@ import java.lang.reflect.Proxy;
  * counts once per failed attempt. Thread-safe.
  */
 public final class StoreErrors {
+  /** Failures seen on the PostgreSQL pool, so that an answer can say which store failed (a connection error names none). */
+  private static final Map<Throwable, Boolean> POSTGRES_FAILURES = Collections.synchronizedMap(new WeakHashMap<>());
+
   private final MeterRegistry registry;
+
+  /**
+   * Which store a failure came from, {@code postgres} or {@code clickhouse}, or null when it cannot be told:
+   * failures of the PostgreSQL pool are remembered as they happen; ClickHouse is reached through JDBC only.
+   */
+  public static String storeOf(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (POSTGRES_FAILURES.containsKey(t)) return "postgres";
+      String name = t.getClass().getName();
+      if (name.startsWith("io.vertx.pgclient.") || name.startsWith("io.vertx.sqlclient.")) return "postgres";
+      if (name.startsWith("ru.yandex.clickhouse.") || t instanceof java.sql.SQLException) return "clickhouse";
+    }
+    return null;
+  }
 
   public StoreErrors(MeterRegistry registry) {
     this.registry = registry;
@@ -65,7 +85,10 @@ public final class StoreErrors {
       };
       if (op == null || result == null) return result;
       if (result instanceof Future<?> future) {
-        future.onFailure(e -> postgres(op));
+        future.onFailure(e -> {
+          POSTGRES_FAILURES.put(e, Boolean.TRUE);
+          postgres(op);
+        });
         return result;
       }
       // query(sql) and preparedQuery(sql) give a query to execute later; mapping() and collecting() another.

@@ -38,7 +38,7 @@ public final class StatusApi {
   public void status(RoutingContext ctx) {
     Future<Row> counts = pool.query(COUNTS).execute().map(rows -> rows.iterator().next());
     Future<Long> events = this.events.count();
-    Future.all(counts, events)
+    Future.join(counts, events)
         .onSuccess(all -> {
           Row c = counts.result();
           ctx.json(new JsonObject()
@@ -49,7 +49,22 @@ public final class StatusApi {
               .put("evaluated_sends", c.getLong("evaluated_sends"))
               .put("ingest", ingest()));
         })
-        .onFailure(e -> ctx.fail(ApiException.storeUnavailable("a store is unavailable; retry shortly", e)));
+        .onFailure(e -> ctx.fail(unavailable(counts, events)));
+  }
+
+  /** Which store failed a status read: the counts of contacts and sends are PostgreSQL's, that of events ClickHouse's. */
+  private ApiException unavailable(Future<?> postgres, Future<?> clickhouse) {
+    String detail = postgres.failed() && clickhouse.failed() ? "PostgreSQL and ClickHouse are unavailable"
+        : postgres.failed() ? "PostgreSQL is unavailable" : "ClickHouse is unavailable";
+    Throwable cause = postgres.failed() ? postgres.cause() : clickhouse.cause();
+    if (cause instanceof ApiException api) return api;
+    LOG.warning("status: " + detail + ": " + cause);
+    return new ApiException(503, "Service Unavailable", detail + "; retry shortly", new JsonObject()
+        .put("retry_after", 5)
+        .put("store", postgres.failed() && clickhouse.failed() ? "both" : postgres.failed() ? "postgres" : "clickhouse")
+        .put("postgres", postgres.failed() ? "down" : "up")
+        .put("clickhouse", clickhouse.failed() ? "down" : "up")
+        .put("ingest", ingest()));
   }
 
   /** A store's state for /health: "down", its reason in the server log only (it may name hosts and databases). */
@@ -83,6 +98,21 @@ public final class StatusApi {
         .put("held_event_bytes", writer.heldBytes())
         .put("stored_event_rows", writer.storedRows())
         .put("event_inserts", writer.inserts())
-        .put("last_store_error", writer.recentError());
+        .put("last_store_error", writer.recentError())
+        .put("spool", spool(writer));
+  }
+
+  /** The local spool of events that ClickHouse could not take yet. */
+  static JsonObject spool(EventBatchWriter writer) {
+    return new JsonObject()
+        .put("state", writer.spoolState().name().toLowerCase(java.util.Locale.ROOT))
+        .put("bytes", writer.spoolBytes())
+        .put("max_bytes", writer.spoolMaxBytes())
+        .put("records", writer.spoolRecords())
+        .put("event_rows", writer.spoolRows())
+        .put("oldest_record_age_seconds", Math.round(writer.spoolOldestAgeSeconds() * 10) / 10.0)
+        .put("spooled_event_rows", writer.spooledRows())
+        .put("replayed_event_rows", writer.replayedRows())
+        .put("already_stored_event_rows", writer.alreadyStoredRows());
   }
 }

@@ -194,6 +194,35 @@ class PopulationModelTest {
   }
 
   /**
+   * The campaign's contacts are the heavy ones here: three contacts five times as active as the seven
+   * others, sent to every day at 09:00 UTC for six hours. With their windows left out, events over
+   * contact-hours read 09:00-15:00 at the light contacts' level and every other hour at everyone's, so
+   * those hours came out at less than half their weight. Read as contact level times hour weight, each
+   * contact at its own level wherever it counts, the profile is the population's rhythm again.
+   */
+  @Test
+  void contactsLeftOutOfSomeHoursDoNotMoveThoseHoursWeightWhateverTheirLevel() {
+    List<ContactHistory> sample = new ArrayList<>();
+    Map<String, List<Baseline.Span>> windows = new java.util.HashMap<>();
+    for (int i = 0; i < 10; i++) {
+      boolean campaign = i < 3;
+      sample.add(contact("c" + i, "UTC", 0, campaign ? 5 : 1));
+      if (!campaign) continue;
+      List<Baseline.Span> spans = new ArrayList<>();
+      for (int day = -7; day < 35; day++) {
+        long start = FROM + (day * 24L + 9) * HOUR_MS;
+        spans.add(new Baseline.Span(start, start + 6 * HOUR_MS));
+      }
+      windows.put("c" + i, spans);
+    }
+    PopulationModel fitted = PopulationModel.fit(sample, windows, FROM, TO);
+    PopulationModel truth = PopulationModel.fit(utcContacts(10), FROM, TO);
+    for (int h = 0; h < 168; h++) {
+      assertEquals(truth.profile().weight(h), fitted.profile().weight(h), 1e-6 * truth.profile().weight(h), "hour " + h);
+    }
+  }
+
+  /**
    * A rare event: most contacts never do it, and the method of moments finds no spread (full pooling),
    * which reads a heavy buyer by the population's rate. The prior is never pooled fully: it weighs at most
    * a quarter of a typical contact's exposure, so a buyer with twenty purchases keeps most of its own rate.

@@ -388,4 +388,36 @@ class SendEvaluatorTest {
     assertEquals("none", buy.verdict(), buy.toString());
     assertTrue(buy.rateRatio() < 3 && buy.ciLow() < 1, buy.toString());
   }
+
+  /**
+   * Ten opens a day for fifty days, then nothing for the eight days before the send: the contact
+   * stopped. Against its 28 days it would expect seven opens in the window and read every send
+   * "down"; measured against its silence it expects almost nothing.
+   */
+  @Test
+  void aContactThatStoppedIsMeasuredAgainstItsSilence() {
+    ContactHistory.Builder b = ContactHistory.builder("c1").firstSeen(SENT - 60 * DAY_MS);
+    for (int d = 9; d <= 60; d++) b.add("open", SENT - d * DAY_MS, 10);
+    SendEvaluator.Result r = evaluator(ALL_ONE).evaluate(SEND, b.build(null), Map.of(), List.of());
+    assertEquals(SendEvaluator.EVALUATED, r.status());
+    assertEquals(SENT - 9 * DAY_MS + HOUR_MS, r.baseline().fromMillis());
+    assertEquals(0, r.baseline().total());
+    Effect open = row(r, "open");
+    assertTrue(open.expected() < 0.2, open.toString());
+    assertEquals("none", open.verdict(), open.toString());
+  }
+
+  /**
+   * Ten events in one hour every other day: the gap since the latest burst holds ten events at its mean
+   * rate, unlikely for a steady contact, ordinary for one whose counts vary this much from day to day.
+   * Its baseline stays the 28 days.
+   */
+  @Test
+  void aContactActiveEveryOtherDayIsNotTakenForLapsedBetweenItsDays() {
+    ContactHistory.Builder b = ContactHistory.builder("c1").firstSeen(SENT - 60 * DAY_MS);
+    for (int d = 2; d <= 60; d += 2) b.add("open", SENT - d * DAY_MS, 10);
+    SendEvaluator.Result r = evaluator(ALL_ONE).evaluate(SEND, b.build(null), Map.of("open", 10), List.of());
+    assertEquals(SENT - 28 * DAY_MS, r.baseline().fromMillis());
+    assertEquals(140, r.baseline().count("open"));
+  }
 }

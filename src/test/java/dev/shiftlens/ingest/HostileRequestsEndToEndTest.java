@@ -38,9 +38,18 @@ class HostileRequestsEndToEndTest {
 
   private static TestServer server;
   private static String readOnlyKey;
+  /** A second server whose ClickHouse is cut off after it started, with a spool of 64 KiB. */
+  private static dev.shiftlens.support.CuttableProxy cutClickHouse;
+  private static TestServer down;
 
   @BeforeAll
   static void start() {
+    URI clickhouse = URI.create(dev.shiftlens.support.TestStores.CLICKHOUSE_URL);
+    cutClickHouse = new dev.shiftlens.support.CuttableProxy(clickhouse.getHost(), clickhouse.getPort());
+    down = TestServer.start(java.util.Map.of(
+        "SHIFTLENS_CLICKHOUSE_URL", "http://127.0.0.1:" + cutClickHouse.port(),
+        "SHIFTLENS_SPOOL_MAX_BYTES", String.valueOf(64 * 1024)));
+    cutClickHouse.cut();
     server = TestServer.start();
     HttpResponse<String> created = server.post("/v1/admin/keys", JSON, "{\"name\":\"reader\",\"scopes\":[\"read\"]}");
     assertEquals(201, created.statusCode(), created.body());
@@ -50,6 +59,24 @@ class HostileRequestsEndToEndTest {
   @AfterAll
   static void stop() {
     if (server != null) server.close();
+    if (cutClickHouse != null) cutClickHouse.restore();
+    if (down != null) down.close();
+    if (cutClickHouse != null) cutClickHouse.close();
+  }
+
+  /** A request to the server whose ClickHouse is down. */
+  private static HttpRequest.Builder toDown(String method, String path, String contentType, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(down.url(path))).timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + TestServer.KEY);
+    if (contentType != null) b.header("Content-Type", contentType);
+    return b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  }
+
+  /** A member at a path of members ({@code ingest.spool.state}). */
+  private static Object at(JsonObject body, String path) {
+    Object v = body;
+    for (String part : path.split("\\.")) v = v instanceof JsonObject o ? o.getValue(part) : null;
+    return v;
   }
 
   /** One hostile request and what its answer must be. */
@@ -85,6 +112,18 @@ class HostileRequestsEndToEndTest {
       if (p instanceof String s) out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
       else if (p instanceof byte[] b) out.writeBytes(b);
       else if (p instanceof Integer i) out.write(i);
+    }
+    return out.toByteArray();
+  }
+
+  /** {@code n} zero bytes, gzipped: a small body that unpacks to much. */
+  private static byte[] zeros(int n) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out, 1 << 16)) {
+      byte[] block = new byte[1 << 20];
+      for (int i = 0; i < n / block.length; i++) z.write(block);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
     }
     return out.toByteArray();
   }
@@ -286,6 +325,72 @@ class HostileRequestsEndToEndTest {
         "{\"properties\":[{\"key\":\"n\",\"op\":\"gt\",\"value\":1e400}]}"), 400, problem("Bad Request", "properties[0].value")));
     c.add(new Case("NUL in an audience value", post("/v1/audiences/query", JSON,
         "{\"properties\":[{\"key\":\"n\",\"op\":\"eq\",\"value\":\"a\\u0000\"}]}"), 400, problem("Bad Request", "properties[0].value")));
+    // ClickHouse down: events wait in the spool, answered 200 until it is full, then 503 with Retry-After
+    // (The first body's rows may have reached ClickHouse before the insert failed: they are checked, their ids
+    // sent as TSV, before they are inserted; so its ids carry tabs, newlines and backslashes.)
+    String tricky = event("sp\\t\\\\x\\n", ",\"event_instance_id\":\"sp-1\\t\\\\\"");
+    c.add(new Case("an event while ClickHouse is down is acknowledged from the spool", toDown("POST", "/v1/events", NDJSON, tricky),
+        200, counts(1, 0)));
+    c.add(new Case("...and its retry is recognised while it waits in the spool", toDown("POST", "/v1/events", NDJSON, tricky),
+        200, counts(0, 1)));
+    c.add(new Case("later events follow it into the spool", toDown("POST", "/v1/events", NDJSON,
+        event("spooled", ",\"event_instance_id\":\"sp-2\"")), 200, counts(1, 0)));
+    c.add(new Case("CSV events while ClickHouse is down", toDown("POST", "/v1/events", CSV,
+        "contact_id,timestamp,event_name,event_instance_id\nspcsv," + T + ",x,sp-3\nspcsv," + T + ",x,sp-4\n"), 200, counts(2, 0)));
+    c.add(new Case("a body larger than the spool's room is 503 with Retry-After", toDown("POST", "/v1/events", NDJSON,
+        TestEvents.ndjson("sp-full-", 2_000, 10)), 503, problem("Service Unavailable", "spool is full").andThen(has("retry_after", 10))));
+    c.add(new Case("contacts are stored while ClickHouse is down", toDown("POST", "/v1/contacts", NDJSON,
+        "{\"contact_id\":\"while-ch-down\",\"country\":\"FR\"}"), 200, counts(1, 0)));
+    c.add(new Case("...and read back", toDown("GET", "/v1/contacts/while-ch-down", null, null), 200, has("country", "FR")));
+    c.add(new Case("status while ClickHouse is down names it and shows the spool", toDown("GET", "/v1/status", null, null), 503,
+        problem("Service Unavailable", "ClickHouse is unavailable").andThen(has("clickhouse", "down")).andThen(has("postgres", "up"))
+            .andThen(body -> {
+              assertEquals("waiting", at(body, "ingest.spool.state"), body.encode());
+              assertEquals(4L, ((Number) at(body, "ingest.spool.event_rows")).longValue(), body.encode());
+            })));
+    c.add(new Case("health while ClickHouse is down shows the spool", toDown("GET", "/health", null, null), 503,
+        has("clickhouse", "down").andThen(body -> assertTrue(((Number) at(body, "ingest.spool.records")).longValue() >= 3, body.encode()))));
+
+    // the wide row, gzip bombs and slow upload, in the corpus too (their own tests measure more)
+    StringBuilder wide = new StringBuilder("{\"contact_id\":\"wide\",\"timestamp\":\"" + T + "\",\"event_name\":\"x\"");
+    for (int i = 0; i < 85_000; i++) wide.append(",\"k").append(i).append("\":0");
+    c.add(new Case("a row of 85,000 keys is read in linear time", post("/v1/events", NDJSON, wide.append('}').toString()), 200, counts(1, 0)));
+    byte[] bomb = zeros(256 << 20);
+    c.add(new Case("a gzip bomb without a key is refused unread", HttpRequest.newBuilder(URI.create(server.url("/v1/events")))
+        .header("Content-Type", NDJSON).header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(bomb)),
+        401, problem("Unauthorized", "")));
+    c.add(new Case("a gzip bomb whose first byte is not JSON stops at it", postBytes("/v1/events", JSON, bomb, "Content-Encoding", "gzip"),
+        400, problem("Bad Request", "")));
+    c.add(new Case("a body trickled at a byte a second is cut", req("POST", "/v1/events", NDJSON, null)
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.InputStream() {
+          private int sent;
+
+          @Override
+          public int read(byte[] into, int at, int length) {
+            int b = read();
+            if (b < 0) return -1;
+            into[at] = (byte) b;
+            return 1;
+          }
+
+          @Override
+          public int read() {
+            if (sent >= 30) return -1;
+            try {
+              Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+              return -1;
+            }
+            return okEvent.charAt(sent++);
+          }
+        })), 408, problem("Request Timeout", "slower than")));
+
+    // more malformed requests
+    c.add(new Case("a JSON array followed by more", post("/v1/events", JSON, "[" + event("trail", "") + "] [1]"), 400, problem("Bad Request", "")));
+    c.add(new Case("Basic instead of Bearer", post("/v1/events", NDJSON, okEvent, "Authorization", "Basic dXNlcjpwYXNz"),
+        401, problem("Unauthorized", "")));
+    c.add(new Case("the key in the query string is not a key", HttpRequest.newBuilder(URI.create(server.url("/v1/status?api_key=" + TestServer.KEY)))
+        .GET(), 401, problem("Unauthorized", "")));
     c.add(new Case("an unknown route", get("/v1/../../etc/passwd"), 404, any()));
     c.add(new Case("a wrong method", req("DELETE", "/v1/events", null, null), 405, problem("Method Not Allowed", "")));
     return c;
@@ -300,6 +405,7 @@ class HostileRequestsEndToEndTest {
         String type = answer.headers().firstValue("Content-Type").orElse("");
         assertEquals(k.status(), answer.statusCode(), answer.body());
         if (answer.statusCode() >= 400) assertEquals("application/problem+json", type, answer.body());
+        if (answer.statusCode() == 503) assertTrue(answer.headers().firstValue("Retry-After").isPresent(), "503 without Retry-After");
         assertFalse(answer.body().contains("ERROR:") || answer.body().contains("SQLSTATE") || answer.body().contains("PgException")
             || answer.body().contains("Code: "), "store text reached the client: " + answer.body());
         k.check().accept(answer.body().isEmpty() ? new JsonObject() : new JsonObject(answer.body()));
@@ -309,6 +415,21 @@ class HostileRequestsEndToEndTest {
       HttpResponse<String> health = server.send(HttpRequest.newBuilder(URI.create(server.url("/health"))).GET());
       assertEquals(200, health.statusCode(), health.body());
       assertEquals(200, server.post("/v1/events", NDJSON, event("after", "")).statusCode());
+    }));
+    tests.add(DynamicTest.dynamicTest("once ClickHouse is back, the spooled events are stored once each", () -> {
+      cutClickHouse.restore();
+      String state = null;
+      HttpResponse<String> status = null;
+      for (int i = 0; i < 300 && !"empty".equals(state); i++) {
+        status = down.get("/v1/status");
+        state = (String) at(new JsonObject(status.body()), "ingest.spool.state");
+        Thread.sleep(100);
+      }
+      assertEquals("empty", state, status.body());
+      assertEquals("4\t4", dev.shiftlens.support.TestStores.clickhouse("SELECT count(), uniqExact(event_key) FROM " + down.database
+          + ".events WHERE startsWith(event_instance_id, 'sp-')"));
+      assertEquals(1, dev.shiftlens.support.TestStores.clickhouseLong("SELECT count() FROM " + down.database
+          + ".events WHERE contact_id = 'sp\t\\\\x\n' AND event_instance_id = 'sp-1\t\\\\'"));
     }));
     return tests.stream();
   }

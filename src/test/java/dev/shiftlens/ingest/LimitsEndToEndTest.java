@@ -87,6 +87,7 @@ class LimitsEndToEndTest {
         TestServer server = TestServer.start(Map.of(
             "SHIFTLENS_CLICKHOUSE_URL", "http://127.0.0.1:" + proxy.port(),
             "SHIFTLENS_STORE_RETRY_MS", "4000",
+            "SHIFTLENS_SPOOL_MAX_BYTES", "0", // a writer without a spool: the one that sheds load
             "SHIFTLENS_INGEST_MAX_PENDING_BYTES", String.valueOf(1 << 20),
             "SHIFTLENS_INGEST_SATURATION_TIMEOUT_MS", "300"))) {
       proxy.cut();

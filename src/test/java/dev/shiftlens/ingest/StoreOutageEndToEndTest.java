@@ -16,8 +16,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * When ClickHouse cannot be reached, ingestion answers 503 with Retry-After instead of losing rows or
- * queueing without bound, health says so, and a retry after recovery stores every row once.
+ * When ClickHouse cannot be reached and the server has no spool, ingestion answers 503 with Retry-After instead of
+ * losing rows or queueing without bound, health says so, and a retry after recovery stores every row once (with
+ * a spool, see {@link SpoolFaultEndToEndTest}). When PostgreSQL cannot be reached, contacts, sends and reads
+ * answer 503 at once and say that PostgreSQL is the store that is down.
  */
 class StoreOutageEndToEndTest {
   private static CuttableProxy proxy;
@@ -30,6 +32,7 @@ class StoreOutageEndToEndTest {
     server = TestServer.start(Map.of(
         "SHIFTLENS_CLICKHOUSE_URL", "http://127.0.0.1:" + proxy.port(),
         "SHIFTLENS_STORE_RETRY_MS", "600",
+        "SHIFTLENS_SPOOL_MAX_BYTES", "0",
         "SHIFTLENS_INGEST_MAX_PENDING_BYTES", String.valueOf(1 << 20),
         "SHIFTLENS_INGEST_SATURATION_TIMEOUT_MS", "500"));
   }
@@ -46,7 +49,7 @@ class StoreOutageEndToEndTest {
   }
 
   @Test
-  void anUnreachableClickHouseGives503WithRetryAfterAndARetryAfterRecoveryStoresEveryRowOnce() {
+  void withoutASpoolAnUnreachableClickHouseGives503WithRetryAfterAndARetryAfterRecoveryStoresEveryRowOnce() {
     String body = body("outage-", 30_000);
     proxy.cut();
     try {
@@ -72,7 +75,7 @@ class StoreOutageEndToEndTest {
   }
 
   @Test
-  void anUnreachablePostgresGives503ForContactsAndSendsAndHealthSaysSo() {
+  void anUnreachablePostgresGives503AtOnceForContactsSendsAndReadsThatNamePostgresAndHealthSaysSo() {
     URI pg = URI.create(TestStores.PG_SERVER);
     String database = TestStores.freshDatabaseName();
     try (CuttableProxy pgProxy = new CuttableProxy(pg.getHost(), pg.getPort());
@@ -82,12 +85,26 @@ class StoreOutageEndToEndTest {
       String contacts = "[{\"contact_id\":\"pg-1\",\"country\":\"NL\"}]";
       pgProxy.cut();
       try {
+        long started = System.nanoTime();
         HttpResponse<String> refused = viaProxy.post("/v1/contacts", "application/json", contacts);
         assertEquals(503, refused.statusCode(), refused.body());
         assertTrue(refused.headers().firstValue("Retry-After").isPresent());
         HttpResponse<String> send = viaProxy.post("/v1/sends", "application/json",
             "[{\"contact_id\":\"pg-1\",\"message_id\":\"m\",\"channel\":\"push\",\"sent_at\":\"" + TestEvents.RECENT + "\"}]");
         assertEquals(503, send.statusCode(), send.body());
+        HttpResponse<String> read = viaProxy.get("/v1/contacts/pg-1");
+        assertEquals(503, read.statusCode(), read.body());
+        JsonObject readProblem = new JsonObject(read.body());
+        assertEquals("postgres", readProblem.getString("store"), read.body());
+        assertTrue(readProblem.getString("detail").contains("PostgreSQL"), read.body());
+        HttpResponse<String> status = viaProxy.get("/v1/status");
+        assertEquals(503, status.statusCode(), status.body());
+        JsonObject statusProblem = new JsonObject(status.body());
+        assertEquals("down", statusProblem.getString("postgres"), status.body());
+        assertEquals("up", statusProblem.getString("clickhouse"), status.body());
+        assertTrue(statusProblem.getString("detail").startsWith("PostgreSQL is unavailable"), status.body());
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(millis < 5_000, "four answers took " + millis + " ms");
         HttpResponse<String> health = viaProxy.send(java.net.http.HttpRequest.newBuilder(URI.create(viaProxy.url("/health"))).GET());
         assertEquals(503, health.statusCode());
         assertTrue(new JsonObject(health.body()).getString("postgres").startsWith("down"));

@@ -76,6 +76,25 @@ class ClusterSchemaTest {
   }
 
   @Test
+  void theViewToTheLocalTableIsFedAfterTheMigrationsViewsOfTheSameInput() {
+    // ClickHouse runs a table's views in the order of their names: events_local last, so that an event in
+    // `events` implies its rows in the derived tables (see ClusterSchema).
+    List<String> views = new java.util.ArrayList<>();
+    ClusterSchema shipped = ClusterSchema.of("shiftlens", "db");
+    for (String file : SqlFiles.migrations("clickhouse")) {
+      for (String statement : Migrations.statements(SqlFiles.migration("clickhouse", file))) {
+        for (String out : shipped.statements(statement)) {
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("MATERIALIZED VIEW IF NOT EXISTS db\\.(\\w+) .* FROM db\\.events_input_local")
+              .matcher(out.replace('\n', ' '));
+          if (m.find()) views.add(m.group(1));
+        }
+      }
+    }
+    assertTrue(views.contains("events_input_mv") && views.size() > 1, views.toString());
+    assertEquals("events_input_mv", views.stream().sorted().reduce((a, b) -> b).orElseThrow(), views.toString());
+  }
+
+  @Test
   void everyShippedMigrationHasAClusterForm() {
     List<String> texts = SqlFiles.migrations("clickhouse").stream().map(f -> SqlFiles.migration("clickhouse", f)).toList();
     Set<String> tables = ClusterSchema.tablesOf(texts);

@@ -38,6 +38,24 @@ class ConfigTest {
   }
 
   @Test
+  void theSpoolIsOnByDefaultInADirectoryOfItsDatabaseAndBoundedByItsVariable() {
+    Config c = Config.from(NONE);
+    assertEquals("spool/shiftlens", c.ingest().spoolDir());
+    assertEquals(1L << 30, c.ingest().spoolMaxBytes());
+    assertFalse(c.ingest().spoolAlways());
+    Config other = Config.from(Map.of("SHIFTLENS_CLICKHOUSE_DATABASE", "other_db", "SHIFTLENS_SPOOL_MAX_BYTES", "0",
+        "SHIFTLENS_SPOOL_ALWAYS", "true"));
+    assertEquals("spool/other_db", other.ingest().spoolDir(), "servers of two databases never share one");
+    assertEquals(0, other.ingest().spoolMaxBytes());
+    assertTrue(other.ingest().spoolAlways());
+    assertEquals("/var/lib/shiftlens/spool", Config.from(Map.of("SHIFTLENS_SPOOL_DIR", " /var/lib/shiftlens/spool ")).ingest().spoolDir());
+    rejected("SHIFTLENS_SPOOL_MAX_BYTES", "-1");
+    rejected("SHIFTLENS_SPOOL_MAX_BYTES", "1GiB");
+    rejected("SHIFTLENS_SPOOL_DIR", "  ");
+    rejected("SHIFTLENS_SPOOL_ALWAYS", "sometimes");
+  }
+
+  @Test
   void withoutAnApiKeyOneIsGenerated() {
     Config a = Config.from(NONE);
     Config b = Config.from(Map.of("SHIFTLENS_API_KEY", "   "));

@@ -41,6 +41,7 @@ class GracefulShutdownEndToEndTest {
     env.put("SHIFTLENS_CLICKHOUSE_URL", TestStores.CLICKHOUSE_URL);
     env.put("SHIFTLENS_CLICKHOUSE_DATABASE", database);
     env.put("SHIFTLENS_PG_URI", TestStores.PG_SERVER + "/" + database);
+    env.put("SHIFTLENS_SPOOL_DIR", "target/test-spool/" + database);
     pb.redirectErrorStream(true).redirectOutput(new File("target/graceful-shutdown-server.log"));
     Process process = pb.start();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

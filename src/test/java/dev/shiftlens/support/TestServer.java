@@ -70,6 +70,7 @@ public final class TestServer implements AutoCloseable {
     vars.put("SHIFTLENS_HTTP_INSTANCES", "2");
     // Sends stay pending unless a test is about their evaluation and turns it on.
     vars.put("SHIFTLENS_EVALUATION_ENABLED", "false");
+    vars.put("SHIFTLENS_SPOOL_DIR", "target/test-spool/" + database + "-" + port);
     vars.putAll(env);
     try {
       Server server = Server.start(Config.from(vars)).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
