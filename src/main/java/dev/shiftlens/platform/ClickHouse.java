@@ -34,8 +34,9 @@ import ru.yandex.clickhouse.settings.ClickHouseQueryParam;
  * <p>With several URLs (servers of one cluster), calls go to one of them, the current one, until it
  * cannot be reached: then the next becomes current. A call that had no effect yet (the server refused
  * the connection, or a read that delivered no row) is made again on the next server; an insert whose
- * rows may have been sent fails, and its caller's retry goes to the next server (replicated tables store
- * the same block once, see README "Running on a cluster").
+ * rows may have been sent fails, and its caller sends the rows again, then to the next server (the
+ * event writer through its spool, which leaves out what is stored, or its retry, whose identical blocks
+ * replicated tables store once: see README "Running on a cluster").
  */
 public final class ClickHouse implements AutoCloseable {
   private static final int PING_TIMEOUT_MILLIS = 5_000;
