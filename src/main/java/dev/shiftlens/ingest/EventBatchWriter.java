@@ -145,7 +145,7 @@ public final class EventBatchWriter {
     this.clickhouse = clickhouse;
     this.config = config;
     this.recent = new RecentKeys(config.recentKeys());
-    this.table = clickhouse.database() + ".events";
+    this.table = clickhouse.insertTable("events");
     this.spoolMaxBytes = config.spoolMaxBytes();
     if (spoolMaxBytes > 0) {
       Path dir = Path.of(config.spoolDir());

@@ -28,16 +28,34 @@ public record Config(
 
   public record Http(String host, int port, long maxBodyBytes, int maxRowBytes, int instances, int maxConcurrentIngests) {}
 
-  public record ClickHouse(String url, String database, int workerThreads, int timeoutMillis) {
+  /**
+   * ClickHouse: {@code url} is one HTTP URL, or several separated by commas, tried in order (the next
+   * when one cannot be reached). With a {@code cluster} name (empty: a single server) the schema is made
+   * of replicated local tables and Distributed tables over them, sharded by contact, on that cluster.
+   */
+  public record ClickHouse(String url, String database, int workerThreads, int timeoutMillis, String cluster) {
+    public ClickHouse(String url, String database, int workerThreads, int timeoutMillis) {
+      this(url, database, workerThreads, timeoutMillis, "");
+    }
+
+    public boolean clustered() {
+      return !cluster.isEmpty();
+    }
+
+    /** The URLs in the order they are tried. */
+    public java.util.List<String> urls() {
+      return java.util.Arrays.stream(url.split(",")).map(String::strip).filter(u -> !u.isEmpty()).toList();
+    }
+
     /**
-     * JDBC URL of the legacy driver; transfer stays uncompressed because 18.16 answers compressed
-     * requests with empty bodies. Pooled connections idle for a second are checked before reuse:
-     * ClickHouse closes idle ones after 3 s, and a request sent on a closed one is retried by the
-     * driver without its body, which ClickHouse answers 400. A user and password in {@code url} are
-     * passed on.
+     * JDBC URL of the legacy driver for the {@code index}th URL; transfer stays uncompressed because 18.16
+     * answers compressed requests with empty bodies. Pooled connections idle for a second are checked
+     * before reuse: ClickHouse closes idle ones after 3 s, and a request sent on a closed one is retried by
+     * the driver without its body, which ClickHouse answers 400. A user and password in the URL are passed
+     * on.
      */
-    public String jdbcUrl(String db, int socketTimeoutMillis) {
-      URI uri = URI.create(url);
+    public String jdbcUrl(int index, String db, int socketTimeoutMillis) {
+      URI uri = URI.create(urls().get(index));
       StringBuilder jdbc = new StringBuilder("jdbc:clickhouse://").append(uri.getHost()).append(':')
           .append(uri.getPort() < 0 ? 8123 : uri.getPort()).append('/').append(db)
           .append("?compress=false&validateAfterInactivityMillis=1000&socket_timeout=").append(socketTimeoutMillis);
@@ -49,14 +67,25 @@ public record Config(
       return jdbc.toString();
     }
 
-    public String jdbcUrl(String db) {
-      return jdbcUrl(db, timeoutMillis);
+    public String jdbcUrl(String db, int socketTimeoutMillis) {
+      return jdbcUrl(0, db, socketTimeoutMillis);
     }
 
-    /** Host and port, for messages (never the credentials). */
+    public String jdbcUrl(String db) {
+      return jdbcUrl(0, db, timeoutMillis);
+    }
+
+    /** The same settings with only {@code oneUrl}. */
+    public ClickHouse withUrl(String oneUrl) {
+      return new ClickHouse(oneUrl, database, workerThreads, timeoutMillis, cluster);
+    }
+
+    /** Hosts and ports, for messages (never the credentials). */
     public String address() {
-      URI uri = URI.create(url);
-      return uri.getHost() + ":" + (uri.getPort() < 0 ? 8123 : uri.getPort());
+      return String.join(",", urls().stream().map(u -> {
+        URI uri = URI.create(u);
+        return uri.getHost() + ":" + (uri.getPort() < 0 ? 8123 : uri.getPort());
+      }).toList());
     }
   }
 
@@ -185,10 +214,11 @@ public record Config(
         key,
         generated,
         new ClickHouse(
-            r.url("SHIFTLENS_CLICKHOUSE_URL", "http://127.0.0.1:8123", "http"),
+            r.urls("SHIFTLENS_CLICKHOUSE_URL", "http://127.0.0.1:8123", "http"),
             clickhouseDatabase,
             r.integer("SHIFTLENS_CLICKHOUSE_THREADS", 4, 1, 64),
-            r.integer("SHIFTLENS_CLICKHOUSE_TIMEOUT_MS", 60_000, 1_000, 3_600_000)),
+            r.integer("SHIFTLENS_CLICKHOUSE_TIMEOUT_MS", 60_000, 1_000, 3_600_000),
+            r.string("SHIFTLENS_CLICKHOUSE_CLUSTER", "").isEmpty() ? "" : r.identifier("SHIFTLENS_CLICKHOUSE_CLUSTER", "")),
         postgres(r),
         new Ingest(
             r.integer("SHIFTLENS_INGEST_BATCH_ROWS", 200_000, 1, 10_000_000),
@@ -336,6 +366,15 @@ public record Config(
         throw new ConfigException(name, "must be a " + String.join(" or ", schemes) + ":// URL with a host, got " + shown);
       }
       return v;
+    }
+
+    /** One URL or several separated by commas, each checked as {@link #url} checks one. */
+    String urls(String name, String fallback, String... schemes) {
+      String v = string(name, fallback);
+      java.util.List<String> parts = java.util.Arrays.stream(v.split(",")).map(String::strip).filter(p -> !p.isEmpty()).toList();
+      if (parts.isEmpty()) throw new ConfigException(name, "must name at least one URL");
+      for (String part : parts) new Reader(Map.of(name, part)).url(name, part, schemes);
+      return String.join(",", parts);
     }
 
     /** {@code push=6,email=24}. */

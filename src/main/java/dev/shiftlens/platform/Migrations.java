@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  * Creates the two databases when they are missing and applies the numbered migrations of
  * {@code sql/postgres} and {@code sql/clickhouse} in order, once each. Several servers may start at
  * once: a PostgreSQL advisory lock lets one migrate while the others wait, then find nothing to do.
+ * With {@code SHIFTLENS_CLICKHOUSE_CLUSTER} set, each ClickHouse statement is applied in its cluster
+ * form ({@link ClusterSchema}), on every server of the cluster at once.
  */
 public final class Migrations {
   private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
@@ -44,7 +46,9 @@ public final class Migrations {
         .recover(e -> Future.failedFuture(new IllegalStateException(
             "PostgreSQL at SHIFTLENS_PG_URI " + config.postgres().redacted() + ": " + e.getMessage(), e)))
         .compose(v -> clickhouse.onWorker(() -> {
-          ClickHouse.executeOn(config.clickhouse(), "default", "CREATE DATABASE IF NOT EXISTS " + config.clickhouse().database());
+          ClickHouse.executeOn(config.clickhouse(), "default", config.clickhouse().clustered()
+              ? clusterSchema().createDatabase()
+              : "CREATE DATABASE IF NOT EXISTS " + config.clickhouse().database());
           return (Void) null;
         }).recover(e -> Future.failedFuture(new IllegalStateException(
             "ClickHouse at SHIFTLENS_CLICKHOUSE_URL " + config.clickhouse().address() + ": " + e.getMessage(), e))))
@@ -104,9 +108,13 @@ public final class Migrations {
   }
 
   private Future<Void> migrateClickHouse() {
-    String where = "ClickHouse database " + config.clickhouse().database() + " at " + config.clickhouse().address();
+    String where = "ClickHouse database " + config.clickhouse().database() + " at " + config.clickhouse().address()
+        + (config.clickhouse().clustered() ? " (cluster " + config.clickhouse().cluster() + ")" : "");
+    ClusterSchema cluster = config.clickhouse().clustered() ? clusterSchema() : null;
     return clickhouse.onWorker(() -> {
-      clickhouse.executeBlocking("CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at DateTime)"
+      refuseTheOtherLayout(where);
+      clickhouse.executeBlocking(cluster != null ? cluster.schemaMigrations()
+          : "CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at DateTime)"
           + " ENGINE = ReplacingMergeTree ORDER BY version");
       Set<Integer> applied = clickhouse.queryBlocking("SELECT DISTINCT version FROM schema_migrations").stream()
           .map(row -> ((Number) row.getValue("version")).intValue())
@@ -120,7 +128,9 @@ public final class Migrations {
         long started = System.nanoTime();
         say("ClickHouse migration " + title(file) + ": applying (" + String.join(", ", creates(sql)) + ")");
         // ClickHouse runs one statement per request; statements in a file are separated by blank-line-free ';'.
-        for (String statement : statements(sql)) {
+        List<String> statements = cluster == null ? statements(sql)
+            : statements(sql).stream().flatMap(st -> cluster.statements(st).stream()).toList();
+        for (String statement : statements) {
           Matcher backfill = BACKFILL.matcher(statement);
           if (!backfill.find()) {
             clickhouse.executeBlocking(statement);
@@ -141,6 +151,32 @@ public final class Migrations {
       }
       return null;
     });
+  }
+
+  /**
+   * A database made for one server has plain tables, one made for a cluster Distributed ones over local
+   * tables: neither works as the other (and migrating would add the missing half beside the wrong one),
+   * so a start-up with the other setting stops and says why.
+   */
+  private void refuseTheOtherLayout(String where) throws java.sql.SQLException {
+    List<io.vertx.core.json.JsonObject> rows = clickhouse.queryBlocking(
+        "SELECT engine FROM system.tables WHERE database = ? AND name = 'events'", config.clickhouse().database());
+    if (rows.isEmpty()) return;
+    String engine = rows.get(0).getString("engine");
+    boolean distributed = "Distributed".equals(engine);
+    if (config.clickhouse().clustered() && !distributed) {
+      throw new IllegalStateException(where + " was made for one server (its events table is a " + engine
+          + "), not for a cluster: unset SHIFTLENS_CLICKHOUSE_CLUSTER, or start on a new database"
+          + " (SHIFTLENS_CLICKHOUSE_DATABASE) and copy the data in with INSERT ... SELECT");
+    }
+    if (!config.clickhouse().clustered() && distributed) {
+      throw new IllegalStateException(where + " was made for a cluster (its events table is Distributed):"
+          + " set SHIFTLENS_CLICKHOUSE_CLUSTER to the cluster's name");
+    }
+  }
+
+  private ClusterSchema clusterSchema() {
+    return ClusterSchema.of(config.clickhouse().cluster(), config.clickhouse().database());
   }
 
   private long sourceRows(String table) {

@@ -230,4 +230,27 @@ class ConfigTest {
     Config c = Config.from(java.util.Map.of("SHIFTLENS_PG_URI", "postgresql://app:s3cret@db.example:6543/shiftlens"));
     org.junit.jupiter.api.Assertions.assertEquals("postgresql://app:***@db.example:6543/shiftlens", c.postgres().redacted());
   }
+
+  @Test
+  void severalClickHouseUrlsAreTriedInOrderEachWithItsOwnJdbcUrl() {
+    Config c = Config.from(java.util.Map.of(
+        "SHIFTLENS_CLICKHOUSE_URL", "http://127.0.0.1:8124, http://127.0.0.1:8126",
+        "SHIFTLENS_CLICKHOUSE_CLUSTER", "shiftlens"));
+    assertEquals(java.util.List.of("http://127.0.0.1:8124", "http://127.0.0.1:8126"), c.clickhouse().urls());
+    assertEquals("127.0.0.1:8124,127.0.0.1:8126", c.clickhouse().address());
+    assertEquals("shiftlens", c.clickhouse().cluster());
+    assertEquals("jdbc:clickhouse://127.0.0.1:8126/db?compress=false&validateAfterInactivityMillis=1000&socket_timeout=60000",
+        c.clickhouse().jdbcUrl(1, "db", 60_000));
+    assertEquals("", Config.from(java.util.Map.of()).clickhouse().cluster());
+  }
+
+  @Test
+  void aBadClickHouseUrlAmongSeveralOrABadClusterNameIsNamed() {
+    ConfigException url = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+        () -> Config.from(java.util.Map.of("SHIFTLENS_CLICKHOUSE_URL", "http://127.0.0.1:8124,ftp://x")));
+    org.junit.jupiter.api.Assertions.assertTrue(url.getMessage().contains("SHIFTLENS_CLICKHOUSE_URL"), url.getMessage());
+    ConfigException cluster = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+        () -> Config.from(java.util.Map.of("SHIFTLENS_CLICKHOUSE_CLUSTER", "a-b")));
+    org.junit.jupiter.api.Assertions.assertTrue(cluster.getMessage().contains("SHIFTLENS_CLICKHOUSE_CLUSTER"), cluster.getMessage());
+  }
 }

@@ -29,13 +29,18 @@ public final class TestStores {
 
   /** Runs one statement on ClickHouse over HTTP and returns the text it answers. */
   public static String clickhouse(String sql) {
+    return clickhouse(sql, CLICKHOUSE_URL);
+  }
+
+  /** Runs one statement on the ClickHouse server at {@code url} (one of a cluster's, say). */
+  public static String clickhouse(String sql, String url) {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(CLICKHOUSE_URL + "/"))
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/"))
           .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) throw new IllegalStateException("ClickHouse: " + r.body());
       return r.body().strip();
     } catch (IOException e) {
-      throw new IllegalStateException("ClickHouse is not reachable at " + CLICKHOUSE_URL + "; run scripts/services.sh up", e);
+      throw new IllegalStateException("ClickHouse is not reachable at " + url + "; run scripts/services.sh up", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -44,6 +49,10 @@ public final class TestStores {
 
   public static long clickhouseLong(String sql) {
     return Long.parseLong(clickhouse(sql));
+  }
+
+  public static long clickhouseLong(String sql, String url) {
+    return Long.parseLong(clickhouse(sql, url));
   }
 
   /** Drops both databases of a test; connections of a stopped server may linger, so PostgreSQL's are ended first. */
