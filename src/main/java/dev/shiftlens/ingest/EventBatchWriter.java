@@ -284,6 +284,11 @@ public final class EventBatchWriter {
     return spoolMaxBytes;
   }
 
+  /** Bytes the spool can still take (held records and those being appended counted); 0 without a spool. */
+  public synchronized long spoolRoomBytes() {
+    return spool == null ? 0 : Math.max(0, spoolMaxBytes - spool.bytes() - spoolReserved);
+  }
+
   public int spoolRecords() {
     return spool == null ? 0 : spool.records();
   }

@@ -38,6 +38,7 @@ public final class HttpApiVerticle extends VerticleBase {
     router.route().handler(HttpApiVerticle::requestId);
 
     router.get("/health").handler(services.status::health);
+    router.get("/health/ingest").handler(services.status::ingestHealth);
     router.get("/metrics").handler(services.meters::scrape);
     router.get("/openapi.yaml").handler(services.apiDocs::document);
     router.get("/docs").handler(services.apiDocs::page);

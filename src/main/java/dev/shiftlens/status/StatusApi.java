@@ -73,6 +73,10 @@ public final class StatusApi {
     return "down";
   }
 
+  // Room for the largest chunk a request hands over at once (or a quarter of a smaller spool), so that
+  // "ready" means a body fits.
+  private static final long SPOOL_ROOM_FOR_READY = 4L << 20;
+
   public void health(RoutingContext ctx) {
     Future<String> pg = pool.query("SELECT 1").execute().map("up").otherwise(e -> down("PostgreSQL", e));
     Future<String> ch = clickhouse.ping().map("up").otherwise(e -> down("ClickHouse", e));
@@ -88,6 +92,32 @@ public final class StatusApi {
         // An error like any other: problem+json, with the state of each store as extra members.
         Problems.write(ctx.response(), new ApiException(503, "Service Unavailable", "a store is unreachable",
             state.put("status", "unavailable").put("retry_after", 5)), ctx.request().path());
+      }
+    });
+  }
+
+  /**
+   * {@code GET /health/ingest}: can this server acknowledge events now? Yes while ClickHouse answers,
+   * and while it does not, as long as the local spool has room for a body's worth of events. A load
+   * balancer in front of ingestion routes on this rather than on {@code /health}, which is 503 whenever
+   * a store is down: taking every server out of rotation during a ClickHouse outage would refuse the
+   * events their spools are there to keep. PostgreSQL is not asked: events need it only for keys the
+   * server has not seen yet.
+   */
+  public void ingestHealth(RoutingContext ctx) {
+    clickhouse.ping().map("up").otherwise(e -> down("ClickHouse", e)).onComplete(ch -> {
+      boolean clickhouseUp = "up".equals(ch.result());
+      long room = writer.spoolRoomBytes();
+      JsonObject state = new JsonObject().put("clickhouse", ch.result()).put("spool", spool(writer));
+      if (clickhouseUp) {
+        ctx.json(state.put("status", "ok"));
+      } else if (writer.spoolEnabled() && room >= Math.min(SPOOL_ROOM_FOR_READY, writer.spoolMaxBytes() / 4)) {
+        ctx.json(state.put("status", "spooling"));
+      } else {
+        Problems.write(ctx.response(), new ApiException(503, "Service Unavailable",
+            writer.spoolEnabled() ? "ClickHouse is unreachable and the local spool is full"
+                : "ClickHouse is unreachable and this server has no spool",
+            state.put("status", "unavailable").put("store", "clickhouse").put("retry_after", 10)), ctx.request().path());
       }
     });
   }

@@ -206,6 +206,10 @@ class SpoolFaultEndToEndTest {
       // Halfway: ingestion goes on from the spool, and what it holds is visible.
       HttpResponse<String> health = server.send(HttpRequest.newBuilder(URI.create(server.url("/health"))).GET());
       assertEquals(503, health.statusCode(), health.body());
+      // ...while a load balancer routing on /health/ingest keeps sending events here.
+      HttpResponse<String> ready = server.send(HttpRequest.newBuilder(URI.create(server.url("/health/ingest"))).GET());
+      assertEquals(200, ready.statusCode(), ready.body());
+      assertEquals("spooling", new JsonObject(ready.body()).getString("status"), ready.body());
       JsonObject during = new JsonObject(health.body()).getJsonObject("ingest").getJsonObject("spool");
       assertEquals("waiting", during.getString("state"), during.encode());
       assertTrue(during.getLong("records") > 0 && during.getLong("bytes") > 0, during.encode());
@@ -310,12 +314,19 @@ class SpoolFaultEndToEndTest {
       assertEquals("application/problem+json", refused.headers().firstValue("Content-Type").orElse(""));
       assertTrue(new JsonObject(refused.body()).getString("detail").contains("spool is full"), refused.body());
       assertTrue(acknowledged.size() >= 1000, "the spool took events before it filled: " + acknowledged.size());
+      HttpResponse<String> notReady = server.send(HttpRequest.newBuilder(URI.create(server.url("/health/ingest"))).GET());
+      assertEquals(503, notReady.statusCode(), notReady.body());
+      assertTrue(notReady.headers().firstValue("Retry-After").isPresent(), notReady.headers().toString());
+      assertEquals("unavailable", new JsonObject(notReady.body()).getString("status"), notReady.body());
       JsonObject spoolState = new JsonObject(server.send(HttpRequest.newBuilder(URI.create(server.url("/health"))).GET()).body())
           .getJsonObject("ingest").getJsonObject("spool");
       assertTrue(spoolState.getLong("bytes") <= 256 * 1024 && spoolState.getLong("bytes") > 128 * 1024, spoolState.encode());
 
       clickhouse.startAgain();
       awaitEmptySpool(server.url(""));
+      HttpResponse<String> readyAgain = server.send(HttpRequest.newBuilder(URI.create(server.url("/health/ingest"))).GET());
+      assertEquals(200, readyAgain.statusCode(), readyAgain.body());
+      assertEquals("ok", new JsonObject(readyAgain.body()).getString("status"), readyAgain.body());
       HttpResponse<String> again = server.post("/v1/events", "application/x-ndjson", refusedBody);
       assertEquals(200, again.statusCode(), again.body());
       Set<String> all = new HashSet<>(acknowledged);

@@ -62,6 +62,10 @@ class StoreOutageEndToEndTest {
       assertEquals(503, health.statusCode());
       assertEquals("application/problem+json", health.headers().firstValue("Content-Type").orElse(""));
       assertTrue(new JsonObject(health.body()).getString("clickhouse").startsWith("down"));
+      // Without a spool, nothing can be acknowledged: a load balancer routing on /health/ingest stops sending.
+      HttpResponse<String> ingest = server.send(java.net.http.HttpRequest.newBuilder(URI.create(server.url("/health/ingest"))).GET());
+      assertEquals(503, ingest.statusCode(), ingest.body());
+      assertTrue(new JsonObject(ingest.body()).getString("detail").contains("no spool"), ingest.body());
     } finally {
       proxy.restore();
     }
@@ -108,6 +112,10 @@ class StoreOutageEndToEndTest {
         HttpResponse<String> health = viaProxy.send(java.net.http.HttpRequest.newBuilder(URI.create(viaProxy.url("/health"))).GET());
         assertEquals(503, health.statusCode());
         assertTrue(new JsonObject(health.body()).getString("postgres").startsWith("down"));
+        // Events need PostgreSQL only for keys not seen yet, so ingestion stays in rotation.
+        HttpResponse<String> ingest = viaProxy.send(java.net.http.HttpRequest.newBuilder(URI.create(viaProxy.url("/health/ingest"))).GET());
+        assertEquals(200, ingest.statusCode(), ingest.body());
+        assertEquals("ok", new JsonObject(ingest.body()).getString("status"), ingest.body());
       } finally {
         pgProxy.restore();
       }
