@@ -10,6 +10,7 @@ import dev.shiftlens.demo.DemoSpec;
 import dev.shiftlens.support.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -54,7 +55,7 @@ class EvaluationEndToEndTest {
 
       var data = DemoGenerator.generate(spec);
       int sends = data.sends().size();
-      JsonObject counts = awaitEvaluated(first, sends);
+      JsonObject counts = first.awaitEvaluated(sends, Duration.ofMinutes(2));
       assertEquals(sends, counts.getLong("evaluated_sends"), counts.encode());
       // A batch is published once its results are committed, which is when /v1/status counts them: a moment later.
       long publishedBy = System.nanoTime() + 10_000_000_000L;
@@ -108,7 +109,7 @@ class EvaluationEndToEndTest {
           "[{\"send_id\":\"s1\",\"contact_id\":\"nobody\",\"message_id\":\"m\",\"channel\":\"push\",\"sent_at\":\"" + sentAt
               + "\",\"window_hours\":1}]");
       assertEquals(200, answer.statusCode(), answer.body());
-      awaitEvaluated(server, 1);
+      server.awaitEvaluated(1, Duration.ofMinutes(2));
       JsonObject send = new JsonObject(server.get("/v1/sends/s1").body());
       assertEquals("insufficient_history", send.getString("status"), send.encode());
       assertEquals(0, send.getJsonArray("effects").size());
@@ -142,7 +143,7 @@ class EvaluationEndToEndTest {
       assertEquals(200, server.post("/v1/events", "application/x-ndjson", events.toString()).statusCode());
       assertEquals(200, server.post("/v1/sends", "application/json", "[{\"send_id\":\"r1\",\"contact_id\":\"quiet\","
           + "\"message_id\":\"m\",\"channel\":\"push\",\"sent_at\":\"" + sent + "\",\"window_hours\":1}]").statusCode());
-      awaitEvaluated(server, 1);
+      server.awaitEvaluated(1, Duration.ofMinutes(2));
       JsonObject send = new JsonObject(server.get("/v1/sends/r1").body());
       assertEquals("evaluated", send.getString("status"), send.encode());
       Map<String, JsonObject> effects = new HashMap<>();
@@ -179,13 +180,4 @@ class EvaluationEndToEndTest {
         + "\",\"event_instance_id\":\"" + id + "\",\"timezone\":\"Europe/Paris\"}\n";
   }
 
-  private static JsonObject awaitEvaluated(TestServer server, long sends) throws InterruptedException {
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    JsonObject status;
-    do {
-      Thread.sleep(200);
-      status = new JsonObject(server.get("/v1/status").body());
-    } while (status.getLong("evaluated_sends") < sends && System.nanoTime() < deadline);
-    return status;
-  }
 }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ class ClusterEndToEndTest {
     Map<String, String> singleReads;
     try (TestServer single = TestServer.start(fast)) {
       single.loadDemo(seed, contacts, anchor, "cluster-single-truth.json");
-      awaitEvaluated(single, data.sends().size());
+      assertEvaluated(single, data.sends().size());
       singleSends = sends(single, data);
       singleMetrics = metrics(single);
       singleReads = reads(single, data);
@@ -96,7 +97,7 @@ class ClusterEndToEndTest {
       awaitReplicasAgree(db, "event_hourly_local");
       awaitReplicasAgree(db, "events_by_name_local");
       evaluator = TestServer.startOn(db, evaluatingOnCluster);
-      awaitEvaluated(cluster, data.sends().size());
+      assertEvaluated(cluster, data.sends().size());
       awaitReplicasAgree(db, "send_effects_local");
       JsonObject status = new JsonObject(cluster.get("/v1/status").body());
       assertEquals(data.eventCount(), status.getLong("events"), "every event stored and counted once: " + status.encode());
@@ -301,15 +302,6 @@ class ClusterEndToEndTest {
     }
   }
 
-  private static void awaitEvaluated(TestServer server, long sends) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    JsonObject status;
-    do {
-      Thread.sleep(200);
-      status = new JsonObject(server.get("/v1/status").body());
-    } while (status.getLong("evaluated_sends") < sends && System.nanoTime() < deadline);
-    assertEquals(sends, status.getLong("evaluated_sends"), status.encode());
-  }
 
   /** Runs scripts/services.sh with {@code args} (it installs and starts what is missing, idempotently). */
   static void services(String... args) throws IOException, InterruptedException {
@@ -319,5 +311,10 @@ class ClusterEndToEndTest {
     if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
       throw new IllegalStateException("scripts/services.sh " + String.join(" ", args) + " failed");
     }
+  }
+
+  private static void assertEvaluated(TestServer server, long sends) throws InterruptedException {
+    JsonObject status = server.awaitEvaluated(sends, Duration.ofMinutes(3));
+    assertEquals(sends, status.getLong("evaluated_sends"), status.encode());
   }
 }

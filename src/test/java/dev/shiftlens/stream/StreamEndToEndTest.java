@@ -11,6 +11,7 @@ import dev.shiftlens.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ class StreamEndToEndTest {
           assertTrue(c.response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
         }
         server.loadDemo(7, 300, anchor, "stream-truth.json");
-        awaitEvaluated(server, data.sends().size());
+        assertEvaluated(server, data.sends().size());
 
         List<JsonObject> evaluated = allSends(server);
         assertEquals(data.sends().size(), evaluated.size());
@@ -119,7 +120,7 @@ class StreamEndToEndTest {
       Instant anchor = Instant.now().truncatedTo(ChronoUnit.HOURS);
       var data = DemoGenerator.generate(new DemoSpec(5, 120, 35, anchor));
       server.loadDemo(5, 120, anchor, "stream-truth-5.json");
-      awaitEvaluated(server, data.sends().size());
+      assertEvaluated(server, data.sends().size());
       // The earliest possible cursor: every send with a verdict was evaluated after it.
       String start = new StreamCursor(946_684_800_000_000L, "0").encode();
       try (SseClient resumed = SseClient.open(server.url("/v1/stream/shifts"), TestServer.KEY, start)) {
@@ -178,15 +179,6 @@ class StreamEndToEndTest {
     return out;
   }
 
-  static void awaitEvaluated(TestServer server, long sends) throws InterruptedException {
-    long deadline = System.nanoTime() + 180_000_000_000L;
-    JsonObject status;
-    do {
-      Thread.sleep(200);
-      status = new JsonObject(server.get("/v1/status").body());
-    } while (status.getLong("evaluated_sends") < sends && System.nanoTime() < deadline);
-    assertEquals(sends, status.getLong("evaluated_sends"), status.encode());
-  }
 
   static void await(Supplier<Boolean> condition) throws InterruptedException {
     long deadline = System.nanoTime() + 20_000_000_000L;
@@ -206,5 +198,10 @@ class StreamEndToEndTest {
 
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private static void assertEvaluated(TestServer server, long sends) throws InterruptedException {
+    JsonObject status = server.awaitEvaluated(sends, Duration.ofMinutes(3));
+    assertEquals(sends, status.getLong("evaluated_sends"), status.encode());
   }
 }

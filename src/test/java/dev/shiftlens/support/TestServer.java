@@ -110,6 +110,20 @@ public final class TestServer implements AutoCloseable {
     return send(b.POST(HttpRequest.BodyPublishers.ofByteArray(gzip ? gzip(body) : body)));
   }
 
+  /**
+   * Polls {@code /v1/status} (with the test key) until {@code sends} sends are evaluated or
+   * {@code timeout} has passed, and returns the last status read; the caller asserts on it.
+   */
+  public io.vertx.core.json.JsonObject awaitEvaluated(long sends, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    io.vertx.core.json.JsonObject status;
+    do {
+      Thread.sleep(200);
+      status = new io.vertx.core.json.JsonObject(get("/v1/status").body());
+    } while (status.getLong("evaluated_sends") < sends && System.nanoTime() < deadline);
+    return status;
+  }
+
   public HttpResponse<String> send(HttpRequest.Builder request) {
     try {
       return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
