@@ -89,7 +89,15 @@ public record Config(
     }
   }
 
-  public record Postgres(String uri, int poolSize) {
+  /**
+   * PostgreSQL: sends are kept in monthly partitions; with {@code sendRetentionMonths} above 0 a month is
+   * dropped once its every send is older than that many months (0: sends are kept for good).
+   */
+  public record Postgres(String uri, int poolSize, int sendRetentionMonths) {
+    public Postgres(String uri, int poolSize) {
+      this(uri, poolSize, 0);
+    }
+
     /** The same server and credentials, but the maintenance database, for creating ours. */
     public String maintenanceUri() {
       URI u = URI.create(uri);
@@ -284,7 +292,8 @@ public record Config(
   private static Postgres postgres(Reader r) {
     Postgres pg = new Postgres(
         r.url("SHIFTLENS_PG_URI", "postgresql://postgres@127.0.0.1:5432/shiftlens", "postgresql", "postgres"),
-        r.integer("SHIFTLENS_PG_POOL_SIZE", 8, 1, 256));
+        r.integer("SHIFTLENS_PG_POOL_SIZE", 8, 1, 256),
+        r.integer("SHIFTLENS_SEND_RETENTION_MONTHS", 0, 0, 1200));
     if (!pg.database().matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
       throw new ConfigException("SHIFTLENS_PG_URI", "must name a database that is a plain identifier (letters, digits, underscore), got '"
           + pg.database() + "'");

@@ -69,6 +69,7 @@ public final class Server {
     Services services = new Services(vertx, config, metrics);
     Server server = new Server(vertx, services);
     return new Migrations(vertx, config, services.clickhouse).run()
+        .compose(v -> services.sendPartitions.start())
         .compose(v -> services.keys.loadIndex())
         .compose(v -> {
           services.keys.watch(vertx);

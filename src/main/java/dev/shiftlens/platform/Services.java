@@ -18,6 +18,7 @@ import dev.shiftlens.query.MessageApi;
 import dev.shiftlens.query.MessageRepository;
 import dev.shiftlens.query.MetricsApi;
 import dev.shiftlens.send.SendApi;
+import dev.shiftlens.send.SendPartitions;
 import dev.shiftlens.send.SendRepository;
 import dev.shiftlens.status.StatusApi;
 import dev.shiftlens.stream.StreamApi;
@@ -43,6 +44,8 @@ public final class Services {
   final dev.shiftlens.ingest.SegmentApi segment;
   final ContactApi contacts;
   final SendApi sends;
+  /** The monthly partitions of sends: made ahead, and dropped past the retention. */
+  final SendPartitions sendPartitions;
   final StatusApi status;
   final Evaluations evaluations;
   /** The configured event types; the evaluation reads a snapshot of them once per batch. */
@@ -81,6 +84,7 @@ public final class Services {
         config.http().maxConcurrentIngests());
     this.contacts = new ContactApi(contactRepository);
     this.sends = new SendApi(sendRepository);
+    this.sendPartitions = new SendPartitions(vertx, pool, config.postgres().sendRetentionMonths());
     this.eventTypes = new EventTypeRepository(pool);
     this.eventTypeApi = new EventTypeApi(eventTypes);
     this.stream = new StreamApi(vertx, pool, PgConnectOptions.fromUri(config.postgres().uri()), config.stream());
@@ -108,6 +112,7 @@ public final class Services {
   /** Stores the events still queued, then closes the store clients. */
   Future<Void> close() {
     evaluations.stopWatchingQueue();
+    sendPartitions.stop();
     return events.close()
         .eventually(stream::close)
         .eventually(pool::close)

@@ -180,6 +180,15 @@ class ConfigTest {
   }
 
   @Test
+  void sendsAreKeptForGoodUnlessARetentionInMonthsIsSet() {
+    assertEquals(0, Config.from(NONE).postgres().sendRetentionMonths());
+    assertEquals(0, Config.from(Map.of("SHIFTLENS_SEND_RETENTION_MONTHS", "0")).postgres().sendRetentionMonths());
+    assertEquals(13, Config.from(Map.of("SHIFTLENS_SEND_RETENTION_MONTHS", "13")).postgres().sendRetentionMonths());
+    rejected("SHIFTLENS_SEND_RETENTION_MONTHS", "-1");
+    rejected("SHIFTLENS_SEND_RETENTION_MONTHS", "a year");
+  }
+
+  @Test
   void theMaintenanceUriIsTheSameServerAndCredentialsOnThePostgresDatabase() {
     Config.Postgres pg = new Config.Postgres("postgresql://app:p%40ss@db.example.com:5433/shiftlens?sslmode=require&connect_timeout=5", 8);
     assertEquals("postgresql://app:p%40ss@db.example.com:5433/postgres?sslmode=require&connect_timeout=5", pg.maintenanceUri());
