@@ -39,12 +39,19 @@ final class KnownContacts {
    * or by the one already carrying them. Fails when a statement this depends on fails.
    */
   Future<Void> ensure(Collection<String> ids) {
-    // Looked up in a loop of their own, so that the cache misses of the lookups overlap.
-    String[] unknown = new String[ids.size()];
+    // Hashed first, then looked up in a loop of their own: each lookup is a cache miss in a large table,
+    // and with nothing else in the loop the processor has several of them under way at once.
+    String[] all = ids.toArray(new String[0]);
+    long[] keys = new long[2 * all.length];
+    for (int i = 0; i < all.length; i++) {
+      EventKey k = key(all[i]);
+      keys[2 * i] = k.hi();
+      keys[2 * i + 1] = k.lo();
+    }
+    String[] unknown = new String[all.length];
     int n = 0;
-    for (String id : ids) {
-      EventKey k = key(id);
-      if (!known.contains(k.hi(), k.lo())) unknown[n++] = id;
+    for (int i = 0; i < all.length; i++) {
+      if (!known.contains(keys[2 * i], keys[2 * i + 1])) unknown[n++] = all[i];
     }
     if (n == 0) return Future.succeededFuture();
     List<Future<Void>> waits = new ArrayList<>();

@@ -16,13 +16,15 @@ final class RawRow {
   record Json(String text, boolean isObject) {}
 
   /**
-   * The field names the validators ask for. Names read from a body are replaced by these very
+   * The field names the validators and {@link TrackReader} ask for. Names read from a body are replaced by these very
    * instances, so that looking a field up compares references, not characters.
    */
   private static final Map<String, String> KNOWN = Stream.of(
           "contact_id", "country", "push_token", "phone_number", "email_address", "timezone",
           "timestamp", "event_name", "event_instance_id", "metadata",
-          "send_id", "message_id", "channel", "sent_at", "labels", "holdout", "window_hours")
+          "send_id", "message_id", "channel", "sent_at", "labels", "holdout", "window_hours",
+          // the members of a Segment message that TrackReader asks for
+          "type", "userId", "anonymousId", "event", "messageId", "properties", "context", "originalTimestamp", "sentAt")
       .collect(Collectors.toUnmodifiableMap(n -> n, n -> n));
 
   private String[] names = new String[16];
