@@ -13,6 +13,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -20,6 +22,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -424,10 +427,7 @@ public final class EventBatchWriter {
           List<EventChunk> run = new ArrayList<>();
           while (to < group.size() && group.get(to).uncertain() == uncertain) run.add(group.get(to++).chunk());
           spool.append(run, uncertain);
-          for (int i = from; i < to; i++) {
-            EventChunk c = group.get(i).chunk();
-            for (int r = 0; r < c.rows(); r++) recent.add(c.keyHi(r), c.keyLo(r));
-          }
+          for (int i = from; i < to; i++) remember(group.get(i).chunk());
           done = to;
           from = to;
         }
@@ -582,17 +582,13 @@ public final class EventBatchWriter {
 
   /** The key as ClickHouse's {@code hex(event_key)} writes it: its 16 bytes (two little-endian halves), upper case. */
   static String hexKey(long hi, long lo) {
-    char[] out = new char[32];
-    String digits = "0123456789ABCDEF";
-    int at = 0;
-    for (long half : new long[] {hi, lo}) {
-      for (int i = 0; i < 8; i++) {
-        int b = (int) (half >>> (8 * i)) & 0xff;
-        out[at++] = digits.charAt(b >>> 4);
-        out[at++] = digits.charAt(b & 0xf);
-      }
-    }
-    return new String(out);
+    byte[] key = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(hi).putLong(lo).array();
+    return HexFormat.of().withUpperCase().formatHex(key);
+  }
+
+  /** Remembers the chunk's keys as stored, so that a client's retry of them is recognised. */
+  private void remember(EventChunk c) {
+    for (int i = 0; i < c.rows(); i++) recent.add(c.keyHi(i), c.keyLo(i));
   }
 
   /** Runs on a ClickHouse worker: the same rows again until they are in, or the retry budget is spent. */
@@ -602,10 +598,7 @@ public final class EventBatchWriter {
       try {
         clickhouse.insertRowBinaryBlocking(table, EventChunk.COLUMNS, stream(batch));
         // Only now are these keys "stored"; remembering them here keeps the work off the event loops.
-        for (Pending p : batch) {
-          EventChunk c = p.chunk();
-          for (int i = 0; i < c.rows(); i++) recent.add(c.keyHi(i), c.keyLo(i));
-        }
+        for (Pending p : batch) remember(p.chunk());
         return;
       } catch (Exception e) {
         lastError = e.getMessage();
