@@ -99,7 +99,9 @@ public final class EventBatchWriter {
 
   private static final String STORED_KEYS = SqlFiles.clickhouse("events_stored_keys");
   private static final long SPOOL_SEGMENT_BYTES = 64L << 20;
-  private static final int SPOOL_RETRY_AFTER_SECONDS = 10;
+  /** Retry-After of an answer refused because the spool is full. */
+  public static final int SPOOL_RETRY_AFTER_SECONDS = 10;
+  private static final long SPOOL_ROOM_FOR_A_BODY = 4L << 20;
 
   private record Waiter(Context context, Promise<Void> promise, long deadline) {}
 
@@ -287,9 +289,14 @@ public final class EventBatchWriter {
     return spoolMaxBytes;
   }
 
-  /** Bytes the spool can still take (held records and those being appended counted); 0 without a spool. */
-  public synchronized long spoolRoomBytes() {
-    return spool == null ? 0 : Math.max(0, spoolMaxBytes - spool.bytes() - spoolReserved);
+  /**
+   * Whether the spool has room for a body's events: for the largest chunk a request hands over at once
+   * (or a quarter of a smaller spool), held records and those being appended counted. False without a spool.
+   */
+  public synchronized boolean spoolTakesABody() {
+    if (spool == null) return false;
+    long room = spoolMaxBytes - spool.bytes() - spoolReserved;
+    return room >= Math.min(SPOOL_ROOM_FOR_A_BODY, spoolMaxBytes / 4);
   }
 
   public int spoolRecords() {

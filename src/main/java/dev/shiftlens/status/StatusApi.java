@@ -73,13 +73,14 @@ public final class StatusApi {
     return "down";
   }
 
-  // Room for the largest chunk a request hands over at once (or a quarter of a smaller spool), so that
-  // "ready" means a body fits.
-  private static final long SPOOL_ROOM_FOR_READY = 4L << 20;
+  /** "up" when ClickHouse answers a ping, else "down" (the reason in the log). */
+  private Future<String> clickhouseState() {
+    return clickhouse.ping().map("up").otherwise(e -> down("ClickHouse", e));
+  }
 
   public void health(RoutingContext ctx) {
     Future<String> pg = pool.query("SELECT 1").execute().map("up").otherwise(e -> down("PostgreSQL", e));
-    Future<String> ch = clickhouse.ping().map("up").otherwise(e -> down("ClickHouse", e));
+    Future<String> ch = clickhouseState();
     Future.join(pg, ch).onComplete(all -> {
       boolean ok = "up".equals(pg.result()) && "up".equals(ch.result());
       JsonObject state = new JsonObject()
@@ -105,19 +106,18 @@ public final class StatusApi {
    * server has not seen yet.
    */
   public void ingestHealth(RoutingContext ctx) {
-    clickhouse.ping().map("up").otherwise(e -> down("ClickHouse", e)).onComplete(ch -> {
+    clickhouseState().onComplete(ch -> {
       boolean clickhouseUp = "up".equals(ch.result());
-      long room = writer.spoolRoomBytes();
       JsonObject state = new JsonObject().put("clickhouse", ch.result()).put("spool", spool(writer));
       if (clickhouseUp) {
         ctx.json(state.put("status", "ok"));
-      } else if (writer.spoolEnabled() && room >= Math.min(SPOOL_ROOM_FOR_READY, writer.spoolMaxBytes() / 4)) {
+      } else if (writer.spoolTakesABody()) {
         ctx.json(state.put("status", "spooling"));
       } else {
         Problems.write(ctx.response(), new ApiException(503, "Service Unavailable",
             writer.spoolEnabled() ? "ClickHouse is unreachable and the local spool is full"
                 : "ClickHouse is unreachable and this server has no spool",
-            state.put("status", "unavailable").put("store", "clickhouse").put("retry_after", 10)), ctx.request().path());
+            state.put("status", "unavailable").put("store", "clickhouse").put("retry_after", EventBatchWriter.SPOOL_RETRY_AFTER_SECONDS)), ctx.request().path());
       }
     });
   }
