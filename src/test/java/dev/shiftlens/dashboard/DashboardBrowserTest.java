@@ -318,9 +318,7 @@ class DashboardBrowserTest {
     page.screenshot(SCREENSHOTS.resolve("key-refused.png"));
     assertTrue(page.eval("sessionStorage.getItem('shiftlens.key') === null").asBoolean());
 
-    HttpResponse<String> created = server.post("/v1/admin/keys", "application/json", "{\"name\":\"pipeline\",\"scopes\":[\"ingest\"]}");
-    assertEquals(201, created.statusCode(), created.body());
-    String ingestOnly = new JsonObject(created.body()).getString("key");
+    String ingestOnly = server.createKey("pipeline", "ingest");
     page.eval("document.querySelector('#key-input').value = ''");
     page.type("#key-input", ingestOnly);
     page.click("#key-form button[type=submit]");

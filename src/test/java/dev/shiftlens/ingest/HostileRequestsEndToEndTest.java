@@ -51,9 +51,7 @@ class HostileRequestsEndToEndTest {
         "SHIFTLENS_SPOOL_MAX_BYTES", String.valueOf(64 * 1024)));
     cutClickHouse.cut();
     server = TestServer.start();
-    HttpResponse<String> created = server.post("/v1/admin/keys", JSON, "{\"name\":\"reader\",\"scopes\":[\"read\"]}");
-    assertEquals(201, created.statusCode(), created.body());
-    readOnlyKey = new JsonObject(created.body()).getString("key");
+    readOnlyKey = server.createKey("reader", "read");
   }
 
   @AfterAll

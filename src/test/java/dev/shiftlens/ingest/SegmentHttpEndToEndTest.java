@@ -40,11 +40,7 @@ class SegmentHttpEndToEndTest {
   }
 
   private static String key(String scope) {
-    HttpResponse<String> r = server.send(HttpRequest.newBuilder(URI.create(server.url("/v1/admin/keys")))
-        .header("Authorization", "Bearer " + TestServer.KEY).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + scope + "\",\"scopes\":[\"" + scope + "\"]}")));
-    assertEquals(201, r.statusCode(), r.body());
-    return new JsonObject(r.body()).getString("key");
+    return server.createKey(scope, scope);
   }
 
   private static String basic(String key) {

@@ -8,8 +8,6 @@ import dev.shiftlens.support.TestStores;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,11 +47,7 @@ class SegmentNodeSdksEndToEndTest {
       Assumptions.assumeTrue(install.exit() == 0, "npm could not install the SDKs: " + install.output());
     }
     server = TestServer.start();
-    HttpResponse<String> r = server.send(HttpRequest.newBuilder(URI.create(server.url("/v1/admin/keys")))
-        .header("Authorization", "Bearer " + TestServer.KEY).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"node-sdks\",\"scopes\":[\"ingest\"]}")));
-    assertEquals(201, r.statusCode(), r.body());
-    writeKey = new JsonObject(r.body()).getString("key");
+    writeKey = server.createKey("node-sdks", "ingest");
   }
 
   @AfterAll

@@ -17,8 +17,6 @@ import dev.shiftlens.support.TestServer;
 import dev.shiftlens.support.TestStores;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -44,11 +42,7 @@ class SegmentSdkEndToEndTest {
   @BeforeAll
   static void start() {
     server = TestServer.start();
-    HttpResponse<String> r = server.send(HttpRequest.newBuilder(URI.create(server.url("/v1/admin/keys")))
-        .header("Authorization", "Bearer " + TestServer.KEY).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"segment\",\"scopes\":[\"ingest\"]}")));
-    assertEquals(201, r.statusCode(), r.body());
-    writeKey = new JsonObject(r.body()).getString("key");
+    writeKey = server.createKey("segment", "ingest");
   }
 
   @AfterAll

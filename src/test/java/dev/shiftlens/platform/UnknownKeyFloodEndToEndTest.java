@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shiftlens.support.PrometheusText;
 import dev.shiftlens.support.TestServer;
-import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,9 +28,7 @@ class UnknownKeyFloodEndToEndTest {
   void aStoredKeyAlwaysSucceedsDuringAFloodOfUnknownKeysAndUnknownKeysCostNoLookups() throws Exception {
     // A one-second cache makes the stored key be looked up again during the flood.
     try (TestServer server = TestServer.start(Map.of("SHIFTLENS_KEY_CACHE_SECONDS", "1", "SHIFTLENS_KEY_MAX_LOOKUPS", "4"))) {
-      HttpResponse<String> created = server.post("/v1/admin/keys", "application/json", "{\"name\":\"dashboard\",\"scopes\":[\"read\"]}");
-      assertEquals(201, created.statusCode(), created.body());
-      String key = new JsonObject(created.body()).getString("key");
+      String key = server.createKey("dashboard", "read");
       double lookupsBefore = lookups(server);
 
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();

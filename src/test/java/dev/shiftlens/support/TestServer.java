@@ -93,6 +93,15 @@ public final class TestServer implements AutoCloseable {
     return "http://127.0.0.1:" + port + path;
   }
 
+  /** Creates an API key named {@code name} with {@code scopes} (with the test key) and returns it. */
+  public String createKey(String name, String... scopes) {
+    io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject().put("name", name)
+        .put("scopes", new io.vertx.core.json.JsonArray(java.util.List.of(scopes)));
+    HttpResponse<String> created = post("/v1/admin/keys", "application/json", body.encode());
+    if (created.statusCode() != 201) throw new IllegalStateException("key not created: " + created.statusCode() + " " + created.body());
+    return new io.vertx.core.json.JsonObject(created.body()).getString("key");
+  }
+
   public HttpResponse<String> get(String path) {
     return send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + KEY).GET());
   }
