@@ -5,7 +5,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 import ru.yandex.clickhouse.ClickHouseDataSource;
 import ru.yandex.clickhouse.ClickHouseExternalData;
@@ -115,10 +118,10 @@ public final class ClickHouse implements AutoCloseable {
   }
 
   /** Calls without effects may be made again on the next server whatever failed. */
-  private static final java.util.function.Predicate<Exception> ALWAYS = e -> true;
+  private static final Predicate<Exception> ALWAYS = e -> true;
   /** Calls with effects only when their server refused the connection: nothing was sent. */
-  private static final java.util.function.Predicate<Exception> IF_REFUSED = e -> cause(e, java.net.ConnectException.class);
-  private static final java.util.function.Predicate<Exception> NEVER = e -> false;
+  private static final Predicate<Exception> IF_REFUSED = e -> cause(e, ConnectException.class);
+  private static final Predicate<Exception> NEVER = e -> false;
 
   @FunctionalInterface
   private interface Call<T> {
@@ -130,14 +133,14 @@ public final class ClickHouse implements AutoCloseable {
    * error that ClickHouse answered), the next URL becomes current, and the call is made again there when
    * {@code again} allows it for the failure, at most once per URL.
    */
-  private <T> T failover(java.util.function.Predicate<Exception> again, Call<T> call) throws SQLException {
+  private <T> T failover(Predicate<Exception> again, Call<T> call) throws SQLException {
     int attempts = 1;
     while (true) {
       int at = current;
       try {
         return call.run();
       } catch (SQLException | RuntimeException e) {
-        if (addresses.size() == 1 || !cause(e, java.io.IOException.class)) throw e;
+        if (addresses.size() == 1 || !cause(e, IOException.class)) throw e;
         moveOn(at, e);
         if (!again.test(e) || attempts++ >= addresses.size()) throw e;
       }
@@ -428,7 +431,7 @@ public final class ClickHouse implements AutoCloseable {
         st.execute(sql);
         return;
       } catch (SQLException e) {
-        if (i + 1 >= urls.size() || !cause(e, java.io.IOException.class)) throw e;
+        if (i + 1 >= urls.size() || !cause(e, IOException.class)) throw e;
       }
     }
   }
