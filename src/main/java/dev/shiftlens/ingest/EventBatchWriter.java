@@ -582,7 +582,7 @@ public final class EventBatchWriter {
     }
     if (tsv.isEmpty()) return Set.of();
     Set<String> stored = new HashSet<>();
-    clickhouse.queryBlocking(STORED_KEYS, new ClickHouse.ExternalTable("spooled", "contact_id String, event_key String",
+    clickhouse.queryBlocking(STORED_KEYS.replace("{events}", clickhouse.everyReplica("events")), new ClickHouse.ExternalTable("spooled", "contact_id String, event_key String",
         tsv.toString().getBytes(StandardCharsets.UTF_8)), rs -> stored.add(rs.getString(1).toUpperCase(Locale.ROOT)));
     return stored;
   }

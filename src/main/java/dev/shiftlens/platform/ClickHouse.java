@@ -66,6 +66,7 @@ public final class ClickHouse implements AutoCloseable {
   private final Map<ClickHouseQueryParam, String> writes;
   /** On a cluster, the schema's names of the tables that inserts go to (see {@link ClusterSchema}). */
   private final ClusterSchema cluster;
+  private final String clusterName;
   /** The index of the URL that calls go to. */
   private volatile int current;
   /** Per thread, its most recently used prepared statements by SQL text (see {@link #prepared}). */
@@ -91,6 +92,7 @@ public final class ClickHouse implements AutoCloseable {
     this.reads = config.clustered() ? Map.of(ClickHouseQueryParam.DISTRIBUTED_PRODUCT_MODE, "local") : Map.of();
     this.writes = config.clustered() ? Map.of(ClickHouseQueryParam.INSERT_DISTRIBUTED_SYNC, "1") : Map.of();
     this.cluster = config.clustered() ? ClusterSchema.of(config.cluster(), config.database()) : null;
+    this.clusterName = config.cluster();
     this.pingConnections = new AtomicReferenceArray<>(addresses.size());
     this.workers = vertx.createSharedWorkerExecutor("clickhouse", config.workerThreads());
     // Health checks get a thread and a short timeout of their own, so that inserts stuck on a
@@ -176,6 +178,26 @@ public final class ClickHouse implements AutoCloseable {
    */
   public String insertTable(String table) {
     return database + "." + (cluster == null ? table : cluster.insertTable(table));
+  }
+
+  /**
+   * What a read of every copy of {@code table}'s rows names in its FROM: on one server, the table; on a
+   * cluster, {@code remote()} over the local table of every replica of every shard (from
+   * {@code system.clusters}), so that rows that only a replica holds (one that took an insert and
+   * stopped before its partner fetched it) are seen, and a read fails, to be made again later, while any
+   * replica cannot be reached. Such a read's {@code IN} subqueries over data of this call (an external
+   * table) must be {@code GLOBAL IN}, which ships that data to the replicas. Blocking.
+   */
+  public String everyReplica(String table) throws SQLException {
+    if (cluster == null) return database + "." + table;
+    StringBuilder replicas = new StringBuilder();
+    for (JsonObject r : queryBlocking("SELECT host_address, port FROM system.clusters WHERE cluster = ? ORDER BY shard_num, replica_num",
+        clusterName)) {
+      if (replicas.length() > 0) replicas.append(',');
+      replicas.append(r.getString("host_address")).append(':').append(r.getValue("port"));
+    }
+    if (replicas.length() == 0) throw new SQLException("cluster " + clusterName + " is not in system.clusters");
+    return "remote('" + replicas + "', " + database + ", " + ClusterSchema.localTable(table) + ")";
   }
 
   /** Runs blocking work on the ClickHouse pool, unordered so that calls run in parallel. */

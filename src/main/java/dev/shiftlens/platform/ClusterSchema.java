@@ -81,6 +81,11 @@ final class ClusterSchema {
     return out;
   }
 
+  /** The table on each server that holds that server's replica of {@code table}'s rows. */
+  static String localTable(String table) {
+    return table + "_local";
+  }
+
   /** The table that inserts into {@code table} go to: its input table when views read it. */
   String insertTable(String table) {
     return sources.contains(table) ? table + INPUT : table;
