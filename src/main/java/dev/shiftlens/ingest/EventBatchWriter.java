@@ -77,9 +77,14 @@ import java.util.logging.Logger;
 public final class EventBatchWriter {
   private static final Logger LOG = Logger.getLogger(EventBatchWriter.class.getName());
 
-  private record Pending(EventChunk chunk, Context context, Promise<Void> promise, long since, boolean uncertain) {
-    Pending possiblyStored() {
-      return new Pending(chunk, context, promise, since, true);
+  /**
+   * A chunk handed over and not yet answered. {@code block}: for the chunks of a direct insert that failed
+   * and go to the spool together, a number of that insert's own (0 for others), so that they are spooled
+   * as the block they were sent as.
+   */
+  private record Pending(EventChunk chunk, Context context, Promise<Void> promise, long since, boolean uncertain, long block) {
+    Pending possiblyStored(long block) {
+      return new Pending(chunk, context, promise, since, true, block);
     }
   }
 
@@ -128,6 +133,7 @@ public final class EventBatchWriter {
   private final ArrayDeque<Pending> toSpool = new ArrayDeque<>();
   private long spoolReserved;
   private boolean appending;
+  private long failedBlocks;
   private boolean draining;
   private volatile boolean drainFailing;
   private int drainFailures;
@@ -194,7 +200,7 @@ public final class EventBatchWriter {
   Future<Void> submit(EventChunk chunk) {
     Context context = Vertx.currentContext();
     Promise<Void> promise = Promise.promise();
-    Pending p = new Pending(chunk, context, promise, System.nanoTime(), false);
+    Pending p = new Pending(chunk, context, promise, System.nanoTime(), false, 0);
     synchronized (this) {
       if (closed) return Future.failedFuture(ApiException.unavailable("the server is shutting down", 1));
       if (spooling) {
@@ -398,8 +404,13 @@ public final class EventBatchWriter {
       inFlight--;
       if (!spooling) LOG.warning("ClickHouse did not take an insert (" + lastError + "); events go to the local spool until it does");
       spooling = true;
+      // The batch is spooled as the block it was sent as when it fits whole; else its chunks that fit are
+      // spooled on their own, and looked up key by key before they are sent again.
+      long size = 0;
+      for (Pending p : batch) size += EventSpool.recordBytes(p.chunk());
+      long block = spool.bytes() + spoolReserved + size <= spoolMaxBytes ? ++failedBlocks : 0;
       for (Pending p : batch) {
-        if (!admitToSpoolLocked(p.possiblyStored())) refused.add(p);
+        if (!admitToSpoolLocked(p.possiblyStored(block))) refused.add(p);
       }
       while (!queue.isEmpty()) {
         Pending p = queue.poll();
@@ -431,9 +442,13 @@ public final class EventBatchWriter {
         while (from < group.size()) {
           int to = from;
           boolean uncertain = group.get(from).uncertain();
+          long block = group.get(from).block();
           List<EventChunk> run = new ArrayList<>();
-          while (to < group.size() && group.get(to).uncertain() == uncertain) run.add(group.get(to++).chunk());
-          spool.append(run, uncertain);
+          while (to < group.size() && group.get(to).uncertain() == uncertain && group.get(to).block() == block) {
+            run.add(group.get(to++).chunk());
+          }
+          if (block != 0) spool.appendBlock(run);
+          else spool.append(run, uncertain);
           for (int i = from; i < to; i++) remember(group.get(i).chunk());
           done = to;
           from = to;
@@ -517,7 +532,8 @@ public final class EventBatchWriter {
 
   /** Runs on a ClickHouse worker: inserts the spool's next records, leaving out rows that ClickHouse holds already. */
   private Drained drainOnce() throws Exception {
-    List<EventSpool.Record> records = spool.next(config.batchRows());
+    boolean replicated = clickhouse.replicated();
+    List<EventSpool.Record> records = replicated ? spool.nextBlock(config.batchRows()) : spool.next(config.batchRows());
     if (records.isEmpty()) {
       synchronized (this) {
         // Empty, and nothing on its way in: new chunks may go straight to ClickHouse again.
@@ -528,6 +544,11 @@ public final class EventBatchWriter {
         }
       }
       return Drained.WAIT;
+    }
+    EventSpool.Entry head = records.get(0).entry();
+    if (replicated && head.blockStart()) return sendAgain(records, 0);
+    if (replicated && !head.flaggedUncertain() && spool.uncertain(head) && spool.attemptStamp() != 0) {
+      return sendAgain(records, spool.attemptStamp());
     }
     Set<String> stored = storedKeys(records);
     long started = System.nanoTime();
@@ -551,17 +572,50 @@ public final class EventBatchWriter {
         }
       }
     }
-    spool.attempt(records.get(records.size() - 1).entry());
-    if (kept > 0) {
-      try {
-        clickhouse.insertRowBinaryBlocking(table, EventChunk.COLUMNS, new SequenceInputStream(Collections.enumeration(parts)));
-      } catch (Exception e) {
-        metrics.batch(kept, System.nanoTime() - started, false);
-        throw e;
+    spool.attempt(records.get(records.size() - 1).entry(), stamp);
+    if (kept > 0) insertSpooled(parts, kept, started);
+    return drained(records, kept, left);
+  }
+
+  /**
+   * Runs on a ClickHouse worker, on replicated tables: sends records that may be stored already again as
+   * the identical block they were sent as (a failed direct insert's, unstamped; or an attempt's, with its
+   * {@code stamp}), unless ClickHouse holds all their rows. Leaving out rows, as one server needs, would
+   * make a new block: a server killed while it fed the input table's views may have written some tables
+   * of its shard and not the others, and a new block would store those rows again in the ones it wrote.
+   * The identical block is skipped by every table that stored it and stored by the others.
+   */
+  private Drained sendAgain(List<EventSpool.Record> records, long stamp) throws Exception {
+    Set<String> stored = storedKeys(records);
+    long started = System.nanoTime();
+    long rows = 0, held = 0;
+    List<InputStream> parts = new ArrayList<>();
+    for (EventSpool.Record r : records) {
+      if (stamp != 0) r.stamp(stamp);
+      parts.add(new ByteArrayInputStream(r.rows()));
+      for (int i = 0; i < r.stampAt().length; i++) {
+        rows++;
+        if (stored.contains(hexKey(r.keyHi(i), r.keyLo(i)))) held++;
       }
-      metrics.batch(kept, System.nanoTime() - started, true);
-      inserts.incrementAndGet();
     }
+    if (held == rows) return drained(records, 0, held);
+    spool.attempt(records.get(records.size() - 1).entry(), stamp);
+    insertSpooled(parts, rows - held, started);
+    return drained(records, rows - held, held);
+  }
+
+  private void insertSpooled(List<InputStream> parts, long rows, long started) throws Exception {
+    try {
+      clickhouse.insertRowBinaryBlocking(table, EventChunk.COLUMNS, new SequenceInputStream(Collections.enumeration(parts)));
+    } catch (Exception e) {
+      metrics.batch(rows, System.nanoTime() - started, false);
+      throw e;
+    }
+    metrics.batch(rows, System.nanoTime() - started, true);
+    inserts.incrementAndGet();
+  }
+
+  private Drained drained(List<EventSpool.Record> records, long kept, long left) throws IOException {
     spool.drained(records);
     storedRows.addAndGet(kept);
     replayedRows.addAndGet(kept);

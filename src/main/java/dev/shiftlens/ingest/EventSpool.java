@@ -29,14 +29,17 @@ import java.util.zip.CRC32C;
  * by a crash, or whose CRC does not match, ends its segment: it was never acknowledged (its append
  * had not been synced), so it is dropped, and the segment is truncated there when it is the last one.
  *
- * <p>Progress is kept in {@code drained.state}: the position of the first record not yet inserted, and the
- * end of the records of the insert attempt in progress. The attempt is recorded (and synced) before its
- * insert starts, so after a crash the records of an attempt that may have reached ClickHouse are known;
- * with the records flagged {@link #UNCERTAIN} at append (the rows of a direct insert that failed, which
- * ClickHouse may have committed before the failure), they are the records whose stored keys must be
- * looked up before they are inserted ({@link #uncertain}). The state file holds two slots, written in
- * turn, each with a sequence number and a CRC: a write torn by a crash leaves the other slot valid.
- * Segments before the first record not yet inserted are deleted.
+ * <p>Progress is kept in {@code drained.state}: the position of the first record not yet inserted, the
+ * end of the records of the insert attempt in progress, and the {@code ingested_at} its rows were stamped
+ * with. The attempt is recorded (and synced) before its insert starts, so after a crash the records of an
+ * attempt that may have reached ClickHouse are known; with the records flagged {@link #UNCERTAIN} at
+ * append (the rows of a direct insert that failed, which ClickHouse may have committed before the
+ * failure), they are the records whose stored keys must be looked up before they are inserted
+ * ({@link #uncertain}). On replicated tables such records are sent again as they were sent the first
+ * time ({@link #nextBlock}): the chunks of a failed direct insert as one block ({@link #BLOCK_START}), an
+ * attempt's records with its stamp. The state file holds two slots, written in turn, each with a
+ * sequence number and a CRC: a write torn by a crash leaves the other slot valid. Segments before the
+ * first record not yet inserted are deleted.
  *
  * <p>The directory is locked ({@code spool.lock}) for as long as the spool is open, so that two servers
  * never share one. Appends are serialised by the caller (one spool thread); reads and progress by the
@@ -48,11 +51,32 @@ final class EventSpool implements AutoCloseable {
   static final int HEADER_BYTES = 28;
   /** Flag of a record whose rows ClickHouse may already hold (from a direct insert that failed). */
   static final int UNCERTAIN = 1;
+  /**
+   * Flag of the first record of a block: the chunks of one direct insert that failed, appended together
+   * as they were sent (the records after it flagged {@link #BLOCK_REST} belong to it). Sent again as the
+   * identical block, it is stored once by replicated tables, which keep the checksums of the blocks they
+   * stored.
+   */
+  static final int BLOCK_START = 2;
+  /** Flag of a record of a block after its first. */
+  static final int BLOCK_REST = 4;
   private static final int SLOT_BYTES = 48;
   private static final String STATE = "drained.state";
 
   /** Where a record lies and what it holds; {@code size} counts its header. */
-  record Entry(long segment, long offset, int size, int rows, long spooledAtMillis, boolean flaggedUncertain) {
+  record Entry(long segment, long offset, int size, int rows, long spooledAtMillis, int flags) {
+    boolean flaggedUncertain() {
+      return (flags & UNCERTAIN) != 0;
+    }
+
+    boolean blockStart() {
+      return (flags & BLOCK_START) != 0;
+    }
+
+    boolean blockRest() {
+      return (flags & BLOCK_REST) != 0;
+    }
+
     long end() {
       return offset + size;
     }
@@ -111,6 +135,7 @@ final class EventSpool implements AutoCloseable {
   private long rows;
   private long attemptSegment;
   private long attemptEnd;
+  private long attemptStamp;
 
   // The appender's own: the segment it writes.
   private long activeSegment;
@@ -164,6 +189,7 @@ final class EventSpool implements AutoCloseable {
     long drainSegment = progress[0], drainOffset = progress[1];
     attemptSegment = progress[2];
     attemptEnd = progress[3];
+    attemptStamp = progress[4];
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "segment-*.log")) {
       for (Path f : files) {
         String name = f.getFileName().toString();
@@ -179,6 +205,7 @@ final class EventSpool implements AutoCloseable {
       // No progress was ever recorded, or it was lost: any record may have been inserted, so all are checked.
       attemptSegment = Long.MAX_VALUE;
       attemptEnd = 0;
+      attemptStamp = 0;
     }
     for (var it = segments.entrySet().iterator(); it.hasNext(); ) {
       var s = it.next();
@@ -250,7 +277,7 @@ final class EventSpool implements AutoCloseable {
     byte[] rowBytes = new byte[length];
     body.get(rowBytes);
     if (stampAt[rowCount - 1] + 4 != length) return null;
-    return new Record(new Entry(segment, offset, (int) total, rowCount, spooledAt, (flags & UNCERTAIN) != 0), rowBytes, stampAt);
+    return new Record(new Entry(segment, offset, (int) total, rowCount, spooledAt, flags), rowBytes, stampAt);
   }
 
   private static void readFully(FileChannel ch, ByteBuffer into, long at) throws IOException {
@@ -270,6 +297,18 @@ final class EventSpool implements AutoCloseable {
    * thread at a time. {@code uncertain}: the rows may already be in ClickHouse.
    */
   void append(List<EventChunk> chunks, boolean uncertain) throws IOException {
+    append(chunks, uncertain ? UNCERTAIN : 0, uncertain ? UNCERTAIN : 0);
+  }
+
+  /**
+   * Appends the chunks of one direct insert that failed as one block ({@link #BLOCK_START}), in the order
+   * they were sent, and syncs them to disk.
+   */
+  void appendBlock(List<EventChunk> chunks) throws IOException {
+    append(chunks, UNCERTAIN | BLOCK_START, UNCERTAIN | BLOCK_REST);
+  }
+
+  private void append(List<EventChunk> chunks, int firstFlags, int restFlags) throws IOException {
     if (chunks.isEmpty()) return;
     synchronized (this) {
       // An empty spool starts a new segment, so that the drained ones can go.
@@ -295,8 +334,9 @@ final class EventSpool implements AutoCloseable {
     long at = activeSize;
     try {
       for (EventChunk c : chunks) {
+        int flags = added.isEmpty() ? firstFlags : restFlags;
         ByteBuffer head = ByteBuffer.allocate(HEADER_BYTES + 4 * c.rows()).order(ByteOrder.LITTLE_ENDIAN);
-        head.putInt(MAGIC).putInt(c.byteSize()).putInt(c.rows()).putInt(uncertain ? UNCERTAIN : 0).putLong(now).putInt(0);
+        head.putInt(MAGIC).putInt(c.byteSize()).putInt(c.rows()).putInt(flags).putLong(now).putInt(0);
         for (int i = 0; i < c.rows(); i++) head.putInt(c.stampOffset(i));
         CRC32C crc = new CRC32C();
         crc.update(head.array(), 4, HEADER_BYTES - 8);
@@ -308,7 +348,7 @@ final class EventSpool implements AutoCloseable {
         long size = head.remaining() + (long) c.byteSize();
         long written = 0;
         while (written < size) written += active.write(parts);
-        added.add(new Entry(activeSegment, at, (int) size, c.rows(), now, uncertain));
+        added.add(new Entry(activeSegment, at, (int) size, c.rows(), now, flags));
         at += size;
       }
       active.force(false);
@@ -360,6 +400,43 @@ final class EventSpool implements AutoCloseable {
         n += e.rows();
       }
     }
+    return read(take);
+  }
+
+  /**
+   * The records from the head that one insert into replicated tables takes, read from disk: a block of
+   * a failed direct insert whole ({@link #BLOCK_START}), or the records of an insert attempt that a
+   * failure or a crash cut short whole (to be sent again as they were, stamped with {@link #attemptStamp}),
+   * or else up to {@code maxRows} rows of records of one kind (never flagged ones with others).
+   */
+  List<Record> nextBlock(long maxRows) throws IOException {
+    List<Entry> take = new ArrayList<>();
+    synchronized (this) {
+      Entry head = entries.peek();
+      if (head != null) {
+        boolean retry = !head.flaggedUncertain() && attemptStamp != 0 && inAttempt(head);
+        long n = 0;
+        for (Entry e : entries) {
+          if (!take.isEmpty()) {
+            if (head.blockStart()) {
+              if (!e.blockRest()) break; // else the rest of the block, however many rows
+            } else if (e.blockStart() || e.blockRest() || e.flaggedUncertain() != head.flaggedUncertain()) {
+              break;
+            } else if (retry) {
+              if (!inAttempt(e)) break;
+            } else if (n + e.rows() > maxRows || inAttempt(e) != inAttempt(head)) {
+              break;
+            }
+          }
+          take.add(e);
+          n += e.rows();
+        }
+      }
+    }
+    return read(take);
+  }
+
+  private List<Record> read(List<Entry> take) throws IOException {
     List<Record> out = new ArrayList<>(take.size());
     FileChannel ch = null;
     long open = -1;
@@ -384,19 +461,36 @@ final class EventSpool implements AutoCloseable {
     return out;
   }
 
-  /** Whether the record's rows may already be in ClickHouse, so that its stored keys must be looked up first. */
-  synchronized boolean uncertain(Entry e) {
-    return e.flaggedUncertain() || before(e.segment(), e.offset(), attemptSegment, attemptEnd);
+  private boolean inAttempt(Entry e) {
+    return before(e.segment(), e.offset(), attemptSegment, attemptEnd);
   }
 
-  /** Records, durably, that the records up to and including {@code last} are about to be inserted. */
-  void attempt(Entry last) throws IOException {
+  /** Whether the record's rows may already be in ClickHouse, so that its stored keys must be looked up first. */
+  synchronized boolean uncertain(Entry e) {
+    return e.flaggedUncertain() || inAttempt(e);
+  }
+
+  /**
+   * The {@code ingested_at} (epoch seconds) that the rows of the last insert attempt were stamped with, 0 when
+   * not known (a spool of an earlier version, or one whose progress was lost).
+   */
+  synchronized long attemptStamp() {
+    return attemptStamp;
+  }
+
+  /**
+   * Records, durably, that the records up to and including {@code last} are about to be inserted, their rows
+   * stamped {@code stamp} (kept only when the attempt goes further than the one recorded before: an attempt
+   * made again keeps its first stamp).
+   */
+  void attempt(Entry last, long stamp) throws IOException {
     Entry head;
     synchronized (this) {
       head = entries.peek();
-      if (!before(last.segment(), last.offset(), attemptSegment, attemptEnd)) {
+      if (!inAttempt(last)) {
         attemptSegment = last.segment();
         attemptEnd = last.end();
+        attemptStamp = stamp;
       }
     }
     writeState(head.segment(), head.offset(), attemptSegment, attemptEnd);
@@ -461,18 +555,29 @@ final class EventSpool implements AutoCloseable {
     stateSeq++;
     ByteBuffer b = ByteBuffer.allocate(SLOT_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     b.putLong(stateSeq).putLong(drainSegment).putLong(drainOffset).putLong(attemptSeg).putLong(attemptOff);
-    CRC32C crc = new CRC32C();
-    crc.update(b.array(), 0, 40);
-    b.putInt((int) crc.getValue()).putInt(0);
+    b.putInt(44, (int) attemptStamp);
+    b.putInt(40, slotCrc(b.array(), true));
+    b.position(SLOT_BYTES);
     b.flip();
     long at = (stateSeq & 1) * SLOT_BYTES;
     while (b.hasRemaining()) state.write(b, at + b.position());
     state.force(false);
   }
 
-  /** {drainSegment, drainOffset, attemptSegment, attemptEnd} from the newest valid slot; zeros when there is none. */
+  /**
+   * The CRC32C of a state slot: of its first 40 bytes and of the attempt's stamp in its last 4 (a slot
+   * written before the stamp was kept has 0 there, and a CRC of the 40 bytes alone).
+   */
+  private static int slotCrc(byte[] slot, boolean withStamp) {
+    CRC32C crc = new CRC32C();
+    crc.update(slot, 0, 40);
+    if (withStamp) crc.update(slot, 44, 4);
+    return (int) crc.getValue();
+  }
+
+  /** {drainSegment, drainOffset, attemptSegment, attemptEnd, attemptStamp} from the newest valid slot; zeros when there is none. */
   private long[] readState() throws IOException {
-    long[] best = {0, 0, 0, 0};
+    long[] best = {0, 0, 0, 0, 0};
     long bestSeq = 0;
     for (int slot = 0; slot < 2; slot++) {
       ByteBuffer b = ByteBuffer.allocate(SLOT_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -481,12 +586,12 @@ final class EventSpool implements AutoCloseable {
       while (b.hasRemaining()) {
         if (state.read(b, at + b.position()) < 0) break;
       }
-      CRC32C crc = new CRC32C();
-      crc.update(b.array(), 0, 40);
       b.flip();
       long seq = b.getLong();
-      long[] v = {b.getLong(), b.getLong(), b.getLong(), b.getLong()};
-      if (b.getInt() != (int) crc.getValue() || seq <= bestSeq) continue;
+      long[] v = {b.getLong(), b.getLong(), b.getLong(), b.getLong(), Integer.toUnsignedLong(b.getInt(44))};
+      int crc = b.getInt(40);
+      boolean valid = crc == slotCrc(b.array(), true) || (v[4] == 0 && crc == slotCrc(b.array(), false));
+      if (!valid || seq <= bestSeq) continue;
       bestSeq = seq;
       best = v;
     }

@@ -173,6 +173,14 @@ public final class ClickHouse implements AutoCloseable {
   }
 
   /**
+   * Whether the tables are replicated tables of a cluster, which store a block they stored before only
+   * once (so that an insert sent again as the identical block is stored once).
+   */
+  public boolean replicated() {
+    return cluster != null;
+  }
+
+  /**
    * The database-qualified table that inserts into {@code table} go to: the table itself on one server;
    * on a cluster, its input table when materialized views read it (see {@link ClusterSchema}).
    */

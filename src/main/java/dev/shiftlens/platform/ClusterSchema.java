@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  * failure is stored once in every table. ClickHouse feeds a table's views in the order of their names,
  * and {@code t_input_mv} (to {@code t_local}) comes after the views of the migrations ({@code
  * event_hourly_mv}, {@code events_by_name_mv}; a test keeps it so): an event found in {@code t} has been
- * written to the derived tables before, so a writer that leaves out what {@code t} already holds
- * (the ingest spool) leaves nothing short. Each server derives its own shard's rows (a replica that
+ * written to the derived tables before, so a block whose events {@code t} holds is whole everywhere.
+ * Each replicated table keeps the checksums of its last {@link #DEDUPLICATION_WINDOW_BLOCKS} blocks. Each server derives its own shard's rows (a replica that
  * fetches a part from another does not run the views again: the targets are replicated too).
  */
 final class ClusterSchema {
@@ -41,6 +41,12 @@ final class ClusterSchema {
   private static final Pattern ALTER = Pattern.compile("(?is)^ALTER\\s+TABLE\\s+(\\w+)\\s+(.*)$");
   private static final Pattern COLUMN_CHANGE = Pattern.compile("(?is)^(ADD|DROP|MODIFY)\\s+COLUMN\\b.*");
   static final String SHARDING_KEY = "cityHash64(contact_id)";
+  /**
+   * How many recent blocks' checksums each replicated table keeps (ClickHouse's default is 100): an insert
+   * sent again is skipped only while its block is among them, and the ingest spool may send a block again
+   * after other servers have inserted many (each insert is a block per table and shard).
+   */
+  static final int DEDUPLICATION_WINDOW_BLOCKS = 10_000;
   /** The suffix of the table that inserts into a table read by materialized views go to. */
   static final String INPUT = "_input";
 
@@ -127,7 +133,7 @@ final class ClusterSchema {
       String local = name + "_local";
       List<String> out = new java.util.ArrayList<>(List.of(
           "CREATE TABLE IF NOT EXISTS " + database + "." + local + " ON CLUSTER " + cluster + " (" + columns + ") ENGINE = Replicated"
-              + engine + "('" + zooKeeperPath("{shard}", local) + "', '{replica}'" + args + ")" + table.group(5),
+              + engine + "('" + zooKeeperPath("{shard}", local) + "', '{replica}'" + args + ")" + withDeduplicationWindow(table.group(5)),
           distributed(name, local, local)));
       if (sources.contains(name)) {
         String input = name + INPUT;
@@ -157,6 +163,14 @@ final class ClusterSchema {
     }
     throw new IllegalStateException("no cluster form for this migration statement: "
         + s.substring(0, Math.min(80, s.length())).replaceAll("\\s+", " ").toLowerCase(Locale.ROOT) + "...");
+  }
+
+  /** A table's clauses after its engine, with the deduplication window added to its settings. */
+  private static String withDeduplicationWindow(String clauses) {
+    String setting = "replicated_deduplication_window = " + DEDUPLICATION_WINDOW_BLOCKS;
+    String body = clauses.stripTrailing();
+    if (body.endsWith(";")) body = body.substring(0, body.length() - 1).stripTrailing();
+    return Pattern.compile("(?is)\\bSETTINGS\\b").matcher(body).find() ? body + ", " + setting : body + " SETTINGS " + setting;
   }
 
   private String distributed(String name, String over, String like) {

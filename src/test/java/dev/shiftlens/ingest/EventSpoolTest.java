@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The spool's file format and progress, read back as a restarted server would: pure file work, no server. */
 class EventSpoolTest {
   private static final long SEGMENT = 1 << 20;
+  private static final long STAMP = 1_764_000_100L;
 
   @TempDir Path dir;
 
@@ -128,7 +129,7 @@ class EventSpoolTest {
       spool.append(List.of(chunk("a", 2), chunk("b", 2), chunk("c", 2)), false);
       List<EventSpool.Record> first = spool.next(4);
       assertEquals(2, first.size(), "as many records as fit in the rows asked for");
-      spool.attempt(first.get(1).entry());
+      spool.attempt(first.get(1).entry(), STAMP);
       spool.drained(first);
       assertEquals(1, spool.records());
     }
@@ -137,7 +138,7 @@ class EventSpoolTest {
       assertEquals(1, rest.size());
       assertEquals("c-contact-0", rest.get(0).contactId(0));
       assertFalse(spool.uncertain(rest.get(0).entry()), "after the attempt that stored them");
-      spool.attempt(rest.get(0).entry());
+      spool.attempt(rest.get(0).entry(), STAMP);
       spool.drained(rest);
       assertTrue(spool.isEmpty());
       spool.append(List.of(chunk("d", 1)), false); // an empty spool starts a new segment; the drained one goes
@@ -155,10 +156,10 @@ class EventSpoolTest {
       spool.append(List.of(chunk("a", 2)), true);
       spool.append(List.of(chunk("b", 2), chunk("c", 2), chunk("d", 2)), false);
       List<EventSpool.Record> first = spool.next(2);
-      spool.attempt(first.get(0).entry());
+      spool.attempt(first.get(0).entry(), STAMP);
       spool.drained(first);
       List<EventSpool.Record> next = spool.next(4);
-      spool.attempt(next.get(1).entry()); // the server dies during this insert
+      spool.attempt(next.get(1).entry(), STAMP); // the server dies during this insert
     }
     try (EventSpool spool = open(new ArrayList<>())) {
       List<EventSpool.Record> records = spool.next(1000);
@@ -190,7 +191,7 @@ class EventSpoolTest {
       spool.append(List.of(chunk("a", 1), chunk("b", 1), chunk("c", 1)), false);
       for (int i = 0; i < 2; i++) {
         List<EventSpool.Record> one = spool.next(1);
-        spool.attempt(one.get(0).entry());
+        spool.attempt(one.get(0).entry(), STAMP);
         spool.drained(one);
       }
     }
@@ -206,6 +207,86 @@ class EventSpoolTest {
       assertEquals("b-contact-0", records.get(0).contactId(0));
       assertTrue(spool.uncertain(records.get(0).entry()), "so it is checked rather than trusted");
       assertFalse(spool.uncertain(records.get(1).entry()));
+    }
+  }
+
+  @Test
+  void aFailedInsertsBlockIsReadBackWholeAndAloneForReplicatedTables() throws IOException {
+    try (EventSpool spool = open(new ArrayList<>())) {
+      spool.append(List.of(chunk("a", 2)), false);
+      spool.appendBlock(List.of(chunk("b", 3), chunk("c", 3), chunk("d", 3)));
+      spool.appendBlock(List.of(chunk("e", 1)));
+      spool.append(List.of(chunk("f", 2)), true); // flagged on its own: looked up key by key
+      spool.append(List.of(chunk("g", 2), chunk("h", 2)), false);
+    }
+    try (EventSpool spool = open(new ArrayList<>())) {
+      List<List<String>> takes = new ArrayList<>();
+      while (!spool.isEmpty()) {
+        List<EventSpool.Record> take = spool.nextBlock(4);
+        takes.add(take.stream().map(r -> r.contactId(0).substring(0, 1)).toList());
+        spool.drained(take);
+      }
+      assertEquals(List.of(List.of("a"), List.of("b", "c", "d"), List.of("e"), List.of("f"), List.of("g", "h")), takes,
+          "a block whole, over the 4 rows asked for; flagged records never with others");
+    }
+    try (EventSpool spool = EventSpool.open(dir.resolve("other"), SEGMENT, (hi, lo) -> { })) {
+      spool.appendBlock(List.of(chunk("x", 1), chunk("y", 1)));
+      List<EventSpool.Record> block = spool.nextBlock(1000);
+      assertTrue(block.get(0).entry().blockStart() && block.get(0).entry().flaggedUncertain());
+      assertTrue(!block.get(1).entry().blockStart() && block.get(1).entry().blockRest() && block.get(1).entry().flaggedUncertain());
+    }
+  }
+
+  @Test
+  void anAttemptCutShortIsReadBackAsItWasWithItsStampWhateverRowsAreAskedFor() throws IOException {
+    try (EventSpool spool = open(new ArrayList<>())) {
+      spool.append(List.of(chunk("a", 2), chunk("b", 2), chunk("c", 2), chunk("d", 2)), false);
+      List<EventSpool.Record> take = spool.nextBlock(4);
+      assertEquals(2, take.size());
+      spool.attempt(take.get(1).entry(), STAMP); // the server dies during this insert
+    }
+    try (EventSpool spool = open(new ArrayList<>())) {
+      assertEquals(STAMP, spool.attemptStamp());
+      List<EventSpool.Record> again = spool.nextBlock(100);
+      assertEquals(List.of("a-contact-0", "b-contact-0"), again.stream().map(r -> r.contactId(0)).toList(),
+          "the attempt's records and no more, though 100 rows were asked for");
+      spool.attempt(again.get(1).entry(), STAMP + 60);
+      assertEquals(STAMP, spool.attemptStamp(), "an attempt made again keeps its first stamp");
+      spool.drained(again);
+      List<EventSpool.Record> rest = spool.nextBlock(100);
+      assertEquals(2, rest.size());
+      assertFalse(spool.uncertain(rest.get(0).entry()));
+      spool.attempt(rest.get(1).entry(), STAMP + 120);
+      assertEquals(STAMP + 120, spool.attemptStamp(), "a new attempt has its own");
+    }
+  }
+
+  @Test
+  void progressWrittenBeforeStampsWereKeptStillReads() throws IOException {
+    try (EventSpool spool = open(new ArrayList<>())) {
+      spool.append(List.of(chunk("a", 1), chunk("b", 1)), false);
+      spool.attempt(spool.next(1).get(0).entry(), STAMP);
+    }
+    // Rewrite both slots as the earlier format had them: no stamp, a CRC of the first 40 bytes.
+    try (RandomAccessFile f = new RandomAccessFile(dir.resolve("drained.state").toFile(), "rw")) {
+      for (int slot = 0; slot < 2; slot++) {
+        byte[] b = new byte[48];
+        f.seek(slot * 48L);
+        f.readFully(b);
+        java.util.Arrays.fill(b, 40, 48, (byte) 0);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(b, 0, 40);
+        java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(40, (int) crc.getValue());
+        f.seek(slot * 48L);
+        f.write(b);
+      }
+    }
+    try (EventSpool spool = open(new ArrayList<>())) {
+      List<EventSpool.Record> records = spool.next(10);
+      assertEquals(2, records.size());
+      assertTrue(spool.uncertain(records.get(0).entry()), "the attempt is still known");
+      assertFalse(spool.uncertain(records.get(1).entry()));
+      assertEquals(0, spool.attemptStamp(), "its stamp is not: its records are looked up key by key");
     }
   }
 

@@ -51,7 +51,7 @@ class SpoolReplayEndToEndTest {
     try (EventSpool spool = EventSpool.open(spoolDir, 1 << 20, (hi, lo) -> { })) {
       spool.append(List.of(chunk("replay-", 0, 50)), true); // a direct insert that failed, perhaps after its commit
       spool.append(List.of(chunk("replay-", 50, 100)), false);
-      spool.attempt(spool.next(1000).get(1).entry()); // and an insert of both records that a crash cut short
+      spool.attempt(spool.next(1000).get(1).entry(), Instant.now().getEpochSecond()); // and an insert of both records that a crash cut short
     }
 
     try (TestServer restarted = TestServer.startOn(database, vars)) {

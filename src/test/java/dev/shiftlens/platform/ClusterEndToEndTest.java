@@ -69,13 +69,9 @@ class ClusterEndToEndTest {
     Map<String, String> onCluster = Map.of("SHIFTLENS_CLICKHOUSE_URL", URLS, "SHIFTLENS_CLICKHOUSE_CLUSTER", CLUSTER);
     Map<String, String> evaluatingOnCluster = new LinkedHashMap<>(fast);
     evaluatingOnCluster.putAll(onCluster);
-    // The loading server runs without the spool: a server killed between feeding the input table's views
-    // can leave rows in events_by_name and not in events; the spool's drainer then inserts them again with
-    // new stamps (another block) and events_by_name holds them twice, where the writer's own retry resends
-    // the identical block that every replicated table skips (README "Running on a cluster").
-    Map<String, String> loading = new LinkedHashMap<>(onCluster);
-    loading.put("SHIFTLENS_SPOOL_MAX_BYTES", "0");
-    TestServer cluster = TestServer.start(loading);
+    // The loading server runs with the spool (the default): a failed insert's events are spooled and sent
+    // again as the identical block, which every replicated table that stored it skips.
+    TestServer cluster = TestServer.start(onCluster);
     String db = cluster.database;
     TestServer evaluator = null;
     try {
