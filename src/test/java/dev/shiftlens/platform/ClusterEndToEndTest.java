@@ -147,8 +147,8 @@ class ClusterEndToEndTest {
         ch1.loseAnswers(false);
         assertEquals(200, answer.statusCode(), answer.body());
         assertTrue(ch1.lost() > 0, "an answer was lost");
-        // ch1 had taken the insert whose answer was lost; what follows (the writer's spool leaving out what
-        // ClickHouse holds, or a replicated table skipping a block it stored before) stores each event once.
+        // ch1 had taken the insert whose answer was lost; what follows (the writer's spool finding every event
+        // stored and sending nothing, or a replicated table skipping a block it stored before) stores each once.
         assertTrue(insertedRowsOnCh1() > insertedBefore, "ch1 took an insert whose answer was lost");
         awaitReplicasAgree(db, "events_local");
         awaitReplicasAgree(db, "events_by_name_local");
